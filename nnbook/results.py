@@ -1,0 +1,122 @@
+"""Headline numbers: shown at the end of a chapter beside the reference figures, and saved.
+
+Introduced in Chapter 1; every chapter ends with one ``report(...)`` call. The same call
+writes ``<results dir>/<chapter>.json``, which ``make bench`` collects into
+``bench/results.json``. The folder is ``$NNBOOK_RESULTS_DIR``, else ``~/.cache/nnbook/results``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+import re
+import time
+from numbers import Real
+from pathlib import Path
+
+ROW_KEYS = ("name", "value", "unit", "reference", "target", "note")
+
+
+def results_dir() -> Path:
+    """The folder that ``report`` writes to: ``$NNBOOK_RESULTS_DIR`` or ``~/.cache/nnbook/results``."""
+    env = os.environ.get("NNBOOK_RESULTS_DIR")
+    if env:
+        return Path(env).expanduser()
+    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(cache) / "nnbook" / "results"
+
+
+def _check_row(i: int, row) -> dict:
+    if not isinstance(row, dict):
+        raise TypeError(f"rows[{i}] must be a dict with keys {ROW_KEYS}, got {type(row).__name__}")
+    unknown = set(row) - set(ROW_KEYS)
+    if unknown:
+        raise ValueError(f"rows[{i}] has unknown keys {sorted(unknown)}; allowed keys are {ROW_KEYS}")
+    if not isinstance(row.get("name"), str) or not row["name"]:
+        raise ValueError(f"rows[{i}] needs a non-empty string 'name', got {row.get('name')!r}")
+    value = row.get("value")
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"rows[{i}] ('{row['name']}'): value must be a real number, got {value!r}")
+    if not math.isfinite(float(value)):
+        raise ValueError(f"rows[{i}] ('{row['name']}'): value must be finite, got {value!r}")
+    clean = {key: row.get(key) for key in ROW_KEYS}
+    clean["value"] = int(value) if isinstance(value, int) else float(value)
+    clean["unit"] = row.get("unit") or ""
+    reference = row.get("reference")
+    if isinstance(reference, Real) and not isinstance(reference, bool):
+        clean["reference"] = float(reference)
+    elif reference is not None and not isinstance(reference, str):
+        raise TypeError(f"rows[{i}] ('{row['name']}'): reference must be a number, a string or None, got {reference!r}")
+    return clean
+
+
+def _fmt(value, unit: str) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        text = f"{value:,}"
+    elif value != 0 and (abs(value) < 1e-3 or abs(value) >= 1e6):
+        text = f"{value:.2e}"
+    else:
+        text = f"{value:.4g}" if abs(value) < 10 else f"{value:.2f}"
+    return f"{text}{unit}" if unit in ("%", "×", "x") else f"{text} {unit}".strip()
+
+
+class ResultsTable:
+    """What ``report`` returns: shows as a table in Jupyter and in the built book."""
+
+    def __init__(self, chapter: str, rows: list[dict], path: Path | None):
+        self.chapter, self.rows, self.path = chapter, rows, path
+
+    def _cells(self):
+        for row in self.rows:
+            yield (row["name"], _fmt(row["value"], row["unit"]), _fmt(row["reference"], row["unit"]),
+                   row["target"] or "—", row["note"] or "")
+
+    def __repr__(self) -> str:
+        header = ("result", "this book", "reference", "target", "note")
+        lines = [header, *self._cells()]
+        widths = [max(len(str(line[k])) for line in lines) for k in range(len(header))]
+        text = ["  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines]
+        return "\n".join([f"Results of {self.chapter}", *text])
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{h}</th>" for h in ("result", "this book", "reference", "target", "note"))
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>" for cells in self._cells()
+        )
+        return f'<table class="nnbook-results"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def report(chapter: str, rows: list[dict], save: bool = True) -> ResultsTable:
+    """Show a chapter's headline numbers beside their references and save them as JSON.
+
+    chapter: the notebook's name, e.g. ``"01_neuron"`` (letters, digits, ``_`` and ``-``).
+    rows: one dict per number with keys ``name`` and ``value`` (a finite real number) and,
+        optionally, ``unit`` (e.g. ``"%"``, ``"s"``), ``reference`` (the published figure, a
+        number in the same unit or a string), ``target`` (what the book must reach, e.g.
+        ``"≥ 98.3%"``) and ``note`` (where the reference comes from).
+    save: write ``<results_dir()>/<chapter>.json`` (default True).
+    """
+    if not isinstance(chapter, str) or not re.fullmatch(r"[A-Za-z0-9_\-]+", chapter):
+        raise ValueError(f"chapter must be a name of letters, digits, '_' or '-', got {chapter!r}")
+    if not isinstance(rows, (list, tuple)) or not rows:
+        raise ValueError(f"rows must be a non-empty list of dicts, got {rows!r}")
+    clean = [_check_row(i, row) for i, row in enumerate(rows)]
+    names = [row["name"] for row in clean]
+    if len(set(names)) != len(names):
+        raise ValueError(f"result names must be unique within a chapter, got {names}")
+    path = None
+    if save:
+        folder = results_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{chapter}.json"
+        payload = {"chapter": chapter, "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "results": clean}
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(payload, indent=2))
+        tmp.replace(path)  # atomic: a reader never sees half a file
+    return ResultsTable(chapter, clean, path)
