@@ -1,0 +1,149 @@
+"""Plots used across the book: decision boundaries, activation functions, loss curves.
+
+Introduced in Chapter 1 (activations, one neuron's boundary) and Chapter 2 (loss curves).
+Every function takes ``ax=None``, draws on it (or on a new one) and returns it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+
+
+def _get_ax(ax):
+    """Return ``ax``, or the axes of a new figure when ``ax`` is None."""
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(5, 4))
+    return ax
+
+
+def plot_decision_boundary(
+    predict: Callable[[np.ndarray], np.ndarray],
+    X,
+    y,
+    ax=None,
+    resolution: int = 200,
+    padding: float = 0.5,
+    levels: Sequence[float] = (0.5,),
+    cmap: str = "RdBu",
+    title: str | None = None,
+):
+    """Shade the plane by ``predict(points)``, draw its level-0.5 line, and scatter ``X`` coloured by ``y``.
+
+    predict: maps an (m, 2) array of points to (m,) or (m, 1) scores or probabilities in [0, 1].
+    X: (n_samples, 2) points; y: (n_samples,) labels 0/1.
+    resolution: grid points per axis; padding: margin around the data, in data units.
+    levels: the contour levels drawn as lines (default: the 0.5 decision boundary).
+    Returns ax.
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y).ravel() if np.ndim(y) == 2 and 1 in np.shape(y) else np.asarray(y)
+    if not callable(predict):
+        raise TypeError(f"predict must be callable, got {type(predict).__name__}")
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"X must have shape (n_samples, 2), got shape {X.shape}")
+    if y.ndim != 1 or len(y) != len(X):
+        raise ValueError(f"y must have shape (n_samples,) = ({len(X)},) to match X, got shape {y.shape}")
+    if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)):
+        raise TypeError(f"resolution must be an int, got {type(resolution).__name__} {resolution!r}")
+    if resolution < 2:
+        raise ValueError(f"resolution must be a positive int >= 2 (grid points per axis), got {resolution}")
+    if padding < 0:
+        raise ValueError(f"padding must be >= 0, got {padding}")
+
+    x_min, y_min = X.min(axis=0) - padding
+    x_max, y_max = X.max(axis=0) + padding
+    xx, yy = np.meshgrid(np.linspace(x_min, x_max, resolution), np.linspace(y_min, y_max, resolution))
+    grid = np.column_stack([xx.ravel(), yy.ravel()])  # (resolution**2, 2)
+    scores = np.asarray(predict(grid), dtype=float)
+    if scores.shape not in ((len(grid),), (len(grid), 1)):
+        raise ValueError(
+            f"predict must return shape (m,) or (m, 1) for m = {len(grid)} input points, got shape {scores.shape}"
+        )
+    Z = scores.reshape(xx.shape)
+
+    ax = _get_ax(ax)
+    ax.contourf(xx, yy, Z, levels=np.linspace(0, 1, 21), cmap=cmap, alpha=0.6, extend="both")
+    if levels:
+        ax.contour(xx, yy, Z, levels=sorted(levels), colors="k", linewidths=1.5)
+    ax.scatter(X[:, 0], X[:, 1], c=y, cmap=cmap, vmin=0, vmax=1, edgecolors="k", s=40, zorder=3)
+    ax.set_xlim(x_min, x_max)
+    ax.set_ylim(y_min, y_max)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def plot_activation(
+    f: Callable[[np.ndarray], np.ndarray],
+    df: Callable[[np.ndarray], np.ndarray] | None = None,
+    z=None,
+    ax=None,
+    label: str | None = None,
+):
+    """Plot an activation function ``f`` (solid) and, if given, its derivative ``df`` (dashed).
+
+    f, df: element-wise functions of a NumPy array.
+    z: (n,) points to evaluate at (default: 401 points in [-5, 5]).
+    label: legend name of f, e.g. "sigmoid"; the derivative is labelled with a prime.
+    Returns ax.
+    """
+    if not callable(f):
+        raise TypeError(f"f must be callable, got {type(f).__name__}")
+    if df is not None and not callable(df):
+        raise TypeError(f"df must be callable or None, got {type(df).__name__}")
+    z = np.linspace(-5, 5, 401) if z is None else np.asarray(z, dtype=float)
+    if z.ndim != 1 or len(z) < 2:
+        raise ValueError(f"z must be a 1-D array of at least 2 points, got shape {z.shape}")
+    name = label if label is not None else getattr(f, "__name__", "f")
+
+    ax = _get_ax(ax)
+    line, = ax.plot(z, np.asarray(f(z), dtype=float), label=name)
+    if df is not None:
+        ax.plot(z, np.asarray(df(z), dtype=float), linestyle="--", color=line.get_color(), label=f"{name}'")
+    ax.axhline(0, color="grey", linewidth=0.5)
+    ax.axvline(0, color="grey", linewidth=0.5)
+    ax.set_xlabel("$z$")
+    ax.legend()
+    return ax
+
+
+def plot_loss_curves(curves, ax=None, logy: bool = False, xlabel: str = "epoch", ylabel: str = "loss"):
+    """Plot one or more loss curves against the step (epoch) number.
+
+    curves: dict label -> sequence of values, or a single sequence of values.
+    logy: use a logarithmic y axis (values must then be positive).
+    Returns ax.
+    """
+    if isinstance(curves, Mapping):
+        items = list(curves.items())
+    elif isinstance(curves, (str, bytes)) or not hasattr(curves, "__len__"):
+        raise TypeError(f"curves must be a dict label -> sequence, or a sequence of numbers, got {type(curves).__name__}")
+    else:
+        items = [(None, curves)]
+    if not items:
+        raise ValueError("curves must not be empty, got an empty dict")
+    checked = []
+    for label, values in items:
+        values = np.asarray(values, dtype=float)
+        if values.ndim != 1 or len(values) == 0:
+            raise ValueError(f"curve {label!r} must be a non-empty 1-D sequence of numbers, got shape {values.shape}")
+        if logy and np.any(values <= 0):
+            raise ValueError(f"logy=True needs positive values, but curve {label!r} has min {values.min()}")
+        checked.append((label, values))
+
+    ax = _get_ax(ax)
+    for label, values in checked:
+        ax.plot(np.arange(1, len(values) + 1), values, label=label)
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if any(label is not None for label, _ in checked):
+        ax.legend()
+    return ax
