@@ -1,0 +1,94 @@
+import json
+
+import pytest
+
+from nnbook.results import report, results_dir
+
+
+@pytest.fixture(autouse=True)
+def results_in_tmp(monkeypatch, tmp_path):
+    monkeypatch.setenv("NNBOOK_RESULTS_DIR", str(tmp_path))
+    return tmp_path
+
+
+def test_report_writes_machine_readable_json(tmp_path):
+    # the numbers shown are the numbers saved, under the chapter's name
+    report("99_demo", [{"name": "test accuracy", "value": 98.123, "unit": "%", "reference": 97.68}])
+    saved = json.loads((tmp_path / "99_demo.json").read_text())
+    assert saved["chapter"] == "99_demo"
+    assert saved["results"][0]["value"] == pytest.approx(98.123)
+    assert saved["results"][0]["reference"] == pytest.approx(97.68)
+
+
+def test_report_shows_value_beside_reference():
+    # the HTML and text forms both carry the value and the reference
+    table = report("99_demo", [{"name": "acc", "value": 98.1, "unit": "%", "reference": 97.68, "target": "≥ 98%"}])
+    assert "98.10%" in table._repr_html_() and "97.68%" in table._repr_html_()
+    assert "98.10%" in repr(table) and "≥ 98%" in repr(table)
+
+
+def test_report_accepts_numpy_scalars():
+    # numpy floats and ints from a notebook are saved as plain JSON numbers
+    np = pytest.importorskip("numpy")
+    table = report("99_demo", [{"name": "a", "value": np.float32(0.5)}, {"name": "b", "value": np.int64(3)}])
+    assert table.rows[0]["value"] == 0.5 and table.rows[1]["value"] == 3.0
+
+
+def test_report_save_false_writes_nothing(tmp_path):
+    # save=False only shows
+    report("99_demo", [{"name": "a", "value": 1}], save=False)
+    assert not (tmp_path / "99_demo.json").exists()
+
+
+def test_results_dir_follows_env(tmp_path):
+    # NNBOOK_RESULTS_DIR decides where results go
+    assert results_dir() == tmp_path
+
+
+@pytest.mark.parametrize("chapter", ["", "../evil", "a b", 3])
+def test_report_rejects_bad_chapter_names(chapter):
+    # a chapter name becomes a file name: letters, digits, '_' and '-' only
+    with pytest.raises(ValueError, match="chapter must be a name"):
+        report(chapter, [{"name": "a", "value": 1}])
+
+
+def test_report_rejects_empty_rows():
+    # a results cell with nothing to report is a mistake
+    with pytest.raises(ValueError, match="rows must be a non-empty list"):
+        report("99_demo", [])
+
+
+def test_report_rejects_non_numeric_value():
+    # values are numbers computed in the notebook, not text
+    with pytest.raises(TypeError, match="value must be a real number, got '98%'"):
+        report("99_demo", [{"name": "acc", "value": "98%"}])
+
+
+def test_report_rejects_nan():
+    # a NaN headline number is a failed run, not a result
+    with pytest.raises(ValueError, match="value must be finite"):
+        report("99_demo", [{"name": "loss", "value": float("nan")}])
+
+
+def test_report_rejects_unknown_keys():
+    # a typo in a key is caught rather than silently dropped
+    with pytest.raises(ValueError, match="unknown keys \\['refrence'\\]"):
+        report("99_demo", [{"name": "a", "value": 1, "refrence": 2}])
+
+
+def test_report_rejects_duplicate_names():
+    # two rows with one name would overwrite each other in the benchmark
+    with pytest.raises(ValueError, match="result names must be unique"):
+        report("99_demo", [{"name": "a", "value": 1}, {"name": "a", "value": 2}])
+
+
+def test_report_rejects_row_without_name():
+    # every number needs a name
+    with pytest.raises(ValueError, match="needs a non-empty string 'name'"):
+        report("99_demo", [{"value": 1}])
+
+
+def test_report_rejects_non_dict_row():
+    # rows are dicts
+    with pytest.raises(TypeError, match=r"rows\[0\] must be a dict"):
+        report("99_demo", [("a", 1)])

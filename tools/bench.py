@@ -1,0 +1,104 @@
+"""Benchmark the book: run every chapter in a fresh kernel, one by one, and record
+its wall-clock time and the headline numbers its results cell reports.
+
+Writes bench/results.json and prints the same as a table. A benchmark, not a test:
+no time limit fails it; a chapter that raises does (exit code 1).
+Usage: python tools/bench.py [chapters/03_backpropagation.ipynb ...]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import yaml
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def chapters_in_toc() -> list[Path]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    return [ROOT / f"{c['file']}.ipynb" for part in toc["parts"] for c in part["chapters"]]
+
+
+def run_chapter(path: Path, results_dir: Path) -> dict:
+    """Execute one notebook in a fresh python3 kernel; return seconds, status and reported numbers."""
+    notebook = nbformat.read(path, as_version=4)
+    previous = os.environ.get("NNBOOK_RESULTS_DIR")
+    os.environ["NNBOOK_RESULTS_DIR"] = str(results_dir)  # the kernel inherits this environment
+    client = NotebookClient(notebook, timeout=1800, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    start = time.perf_counter()
+    try:
+        client.execute()
+        status, error = "ok", None
+    except Exception as exc:  # a failing cell: record it, carry on with the other chapters
+        status, error = "error", f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1][:300]}"
+    finally:
+        if previous is None:
+            os.environ.pop("NNBOOK_RESULTS_DIR", None)
+        else:
+            os.environ["NNBOOK_RESULTS_DIR"] = previous
+    seconds = time.perf_counter() - start
+    saved = results_dir / f"{path.stem}.json"
+    results = json.loads(saved.read_text())["results"] if saved.exists() else []
+    return {"seconds": round(seconds, 1), "status": status, "error": error, "results": results}
+
+
+def machine() -> dict:
+    import numpy
+    import torch
+
+    return {"platform": platform.platform(), "python": platform.python_version(),
+            "cpu_count": os.cpu_count(), "numpy": numpy.__version__, "torch": torch.__version__,
+            "cuda": torch.cuda.is_available(), "date": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
+
+
+def format_value(row: dict) -> str:
+    value, unit = row["value"], row.get("unit") or ""
+    text = f"{value:,}" if isinstance(value, int) else f"{value:.4g}"
+    return f"{text}{unit}" if unit in ("%", "×") else f"{text} {unit}".rstrip()
+
+
+def print_table(report: dict) -> None:
+    for name, chapter in report["chapters"].items():
+        print(f"\n{name}: {chapter['seconds']:.1f} s  [{chapter['status']}]" +
+              (f"  {chapter['error']}" if chapter["error"] else ""))
+        for row in chapter["results"]:
+            reference = row.get("reference")
+            ref = "" if reference is None else f"   reference {reference}{row.get('unit') or ''}" \
+                if not isinstance(reference, str) else f"   reference {reference}"
+            target = f"   target {row['target']}" if row.get("target") else ""
+            print(f"    {row['name']:<58} {format_value(row):>14}{ref}{target}")
+    total = sum(c["seconds"] for c in report["chapters"].values())
+    print(f"\nall chapters: {total:.1f} s")
+
+
+def main(argv: list[str]) -> int:
+    paths = [Path(a).resolve() for a in argv] or chapters_in_toc()
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        print(f"no such notebook: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    report = {"machine": machine(), "chapters": {}}
+    with tempfile.TemporaryDirectory(prefix="nnbook-bench-") as tmp:
+        for path in paths:
+            print(f"running {path.name} ...", flush=True)
+            report["chapters"][path.stem] = run_chapter(path, Path(tmp))
+    out = ROOT / "bench" / "results.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print_table(report)
+    print(f"\nwritten to {out.relative_to(ROOT)}")
+    return 0 if all(c["status"] == "ok" for c in report["chapters"].values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
