@@ -62,3 +62,45 @@ def load_mnist(train: bool = True, root: str | os.PathLike | None = None, transf
     except (RuntimeError, OSError, ValueError) as error:  # no network, or a damaged download
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise FileNotFoundError(_missing_mnist_message(root, first_line)) from None
+
+
+def load_mnist_arrays(train: bool = True, root: str | os.PathLike | None = None, dtype: str = "float32"):
+    """Return MNIST as NumPy arrays ``(X, y)`` for models that take rows of pixels.
+
+    train: the official training split (60,000 images) or test split (10,000).
+    root: the folder that holds ``MNIST/`` (see ``load_mnist``).
+    dtype: ``"float32"`` or ``"float64"`` for ``X``.
+    Returns ``X: (n, 784)`` with pixels scaled to [0, 1] (row-major 28×28 images) and
+    ``y: (n,)`` int64 labels in 0..9.
+    """
+    import numpy as np
+
+    if dtype not in ("float32", "float64"):
+        raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
+    data = load_mnist(train=train, root=root)  # checks train and root
+    images = data.data.numpy()  # (n, 28, 28) uint8
+    X = images.reshape(len(images), 28 * 28).astype(dtype) / np.array(255, dtype=dtype)
+    y = data.targets.numpy().astype(np.int64)
+    return X, y
+
+
+def train_val_split(n: int, n_val: int, seed: int):
+    """Shuffle the indices ``0..n-1`` with ``seed`` and cut off ``n_val`` of them for validation.
+
+    n: number of examples; n_val: size of the validation part, 0 < n_val < n.
+    Returns ``(train_idx, val_idx)``: int64 arrays of sizes ``n - n_val`` and ``n_val``,
+    disjoint, together covering every index once. The same seed gives the same split.
+    """
+    import numpy as np
+
+    for name, value in (("n", n), ("n_val", n_val), ("seed", seed)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
+    if n < 2:
+        raise ValueError(f"n must be at least 2 to leave examples on both sides, got {n}")
+    if not 0 < n_val < n:
+        raise ValueError(f"n_val must satisfy 0 < n_val < n (n={n}), got {n_val}")
+    if seed < 0:
+        raise ValueError(f"seed must be non-negative, got {seed}")
+    order = np.random.default_rng(int(seed)).permutation(int(n)).astype(np.int64)
+    return order[n_val:], order[:n_val]
