@@ -202,13 +202,19 @@ def _decay(params, lr, weight_decay):
                 P *= 1.0 - lr * weight_decay
 
 
+def _scratch(state, name, P):
+    """An array shaped like P kept in the optimiser state (grads are never overwritten)."""
+    key = "tmp_" + name
+    if key not in state or state[key].shape != P.shape:
+        state[key] = np.empty_like(P)
+    return state[key]
+
+
 def sgd_step(params, grads, state, lr, weight_decay=0.0, **_):
     """W <- W - lr * dW."""
     _decay(params, lr, weight_decay)
     for name, P in params.items():
-        g = grads[name]
-        g *= lr  # the gradient arrays are scratch space once used
-        P -= g
+        P -= np.multiply(grads[name], lr, out=_scratch(state, name, P))
 
 
 def momentum_step(params, grads, state, lr, momentum=0.9, weight_decay=0.0, **_):
@@ -221,38 +227,46 @@ def momentum_step(params, grads, state, lr, momentum=0.9, weight_decay=0.0, **_)
         else:
             v *= momentum
             v += grads[name]
-        g = np.multiply(v, lr, out=grads[name])
-        P -= g
+        P -= np.multiply(v, lr, out=_scratch(state, name, P))
+
+
+ADAM_BLOCK = 16384  # numbers per block: a block of all five arrays fits in the CPU's L2 cache
 
 
 def adam_step(params, grads, state, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, **_):
-    """Adam (with decoupled weight decay: AdamW), as torch.optim.Adam/AdamW.
+    """Adam, as torch.optim.Adam (and AdamW when weight_decay > 0), updating params in place.
 
-    m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2;
-    W <- W - lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps).
+    m <- b1 m + (1 - b1) g,   v <- b2 v + (1 - b2) g^2,   t <- t + 1,
+    W <- W - lr * m_hat / (sqrt(v_hat) + eps)  with  m_hat = m / (1 - b1^t), v_hat = v / (1 - b2^t).
+    For speed the state holds M = m / (1 - b1) and V = v / (1 - b2), so that M <- b1 M + g and
+    V <- b2 V + g^2, and every constant is folded into two numbers: W <- W - M / (s sqrt(V) + e).
     """
     beta1, beta2 = betas
     t = state["t"] = state.get("t", 0) + 1
-    c1, root_c2 = 1.0 - beta1 ** t, math.sqrt(1.0 - beta2 ** t)
+    c1, c2 = 1.0 - beta1 ** t, 1.0 - beta2 ** t  # bias corrections
+    s = math.sqrt((1.0 - beta2) / c2) * c1 / (lr * (1.0 - beta1))
+    e = eps * c1 / (lr * (1.0 - beta1))
     _decay(params, lr, weight_decay)
     for name, P in params.items():
         g = grads[name]
-        if name not in state:
-            state[name] = (np.zeros_like(P), np.zeros_like(P), np.empty_like(P))
-        m, v, tmp = state[name]
-        np.multiply(g, g, out=tmp)  # v <- b2 v + (1 - b2) g^2
-        tmp *= 1.0 - beta2
-        v *= beta2
-        v += tmp
-        g *= 1.0 - beta1  # m <- b1 m + (1 - b1) g
-        m *= beta1
-        m += g
-        # lr * (m / c1) / (sqrt(v) / root_c2 + eps) = (lr * root_c2 / c1) * m / (sqrt(v) + eps * root_c2)
-        np.sqrt(v, out=tmp)
-        tmp += eps * root_c2
-        np.divide(m, tmp, out=tmp)
-        tmp *= lr * root_c2 / c1
-        P -= tmp
+        if name not in state:  # moments M, V start at zero; tmp is scratch space
+            state[name] = {"M": np.zeros_like(P), "V": np.zeros_like(P), "tmp": np.empty_like(P)}
+        st = state[name]
+        if st.get("P") is not P or st.get("g") is not g:  # cut all five arrays into blocks (views)
+            arrays = [a.reshape(-1) for a in (P, g, st["M"], st["V"], st["tmp"])]
+            st["P"], st["g"] = P, g
+            st["blocks"] = [[a[i:i + ADAM_BLOCK] for a in arrays] for i in range(0, P.size, ADAM_BLOCK)]
+        for P_, g, M, V, tmp in st["blocks"]:
+            np.multiply(g, g, out=tmp)  # V <- b2 V + g^2
+            V *= beta2
+            V += tmp
+            M *= beta1  # M <- b1 M + g
+            M += g
+            np.sqrt(V, out=tmp)  # W <- W - M / (s sqrt(V) + e)
+            tmp *= s
+            tmp += e
+            np.divide(M, tmp, out=tmp)
+            P_ -= tmp
 
 
 OPTIMIZERS = {"sgd": sgd_step, "momentum": momentum_step, "adam": adam_step}
