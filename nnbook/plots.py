@@ -66,10 +66,11 @@ def plot_decision_boundary(
     Z = scores.reshape(xx.shape)
 
     ax = _get_ax(ax)
-    ax.contourf(xx, yy, Z, levels=np.linspace(0, 1, 21), cmap=cmap, alpha=0.6, extend="both")
+    ax.contourf(xx, yy, Z, levels=np.linspace(0, 1, 21), cmap=cmap, alpha=0.5, extend="both")
     if levels:
         ax.contour(xx, yy, Z, levels=sorted(levels), colors="k", linewidths=1.5)
-    ax.scatter(X[:, 0], X[:, 1], c=y, cmap=cmap, vmin=0, vmax=1, edgecolors="k", s=40, zorder=3)
+    # labels 0/1 take the colours at 0.25 and 0.75 of the map: lighter than its dark ends, still distinct
+    ax.scatter(X[:, 0], X[:, 1], c=y, cmap=cmap, vmin=-0.5, vmax=1.5, edgecolors="k", s=40, zorder=3)
     ax.set_xlim(x_min, x_max)
     ax.set_ylim(y_min, y_max)
     ax.set_xlabel("$x_1$")
