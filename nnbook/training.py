@@ -1,0 +1,318 @@
+"""Training PyTorch classifiers: plain loops, evaluation, early stopping and checkpoints.
+
+Introduced in Chapter 5 (MNIST). Functions only, in the style of pytorch/examples: a
+model is an ``nn.Module`` that maps a batch ``X: (n, ...)`` to logits ``(n, n_classes)``.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+
+def _check_positive_int(name: str, value, allow_none: bool = False) -> None:
+    if allow_none and value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be a positive int, got {type(value).__name__} {value!r}")
+    if value <= 0:
+        raise ValueError(f"{name} must be a positive int, got {value}")
+
+
+def _check_model(model) -> None:
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+
+
+def as_features(X) -> torch.Tensor:
+    """Turn features ``X: (n, ...)`` (a NumPy array or a tensor) into a float32 tensor."""
+    if not isinstance(X, (np.ndarray, torch.Tensor)):
+        raise TypeError(f"X must be a NumPy array or a torch tensor, got {type(X).__name__}")
+    if isinstance(X, np.ndarray):
+        if not np.issubdtype(X.dtype, np.floating):
+            raise TypeError(f"X must hold floating-point numbers, got dtype {X.dtype}")
+        X = torch.from_numpy(np.asarray(X, dtype=np.float32))
+    if not X.is_floating_point():
+        raise TypeError(f"X must hold floating-point numbers, got dtype {X.dtype}")
+    if X.ndim < 1 or len(X) == 0:
+        raise ValueError(f"X must have at least one example (shape (n, ...)), got shape {tuple(X.shape)}")
+    return X.float()
+
+
+def as_tensors(X, y) -> tuple[torch.Tensor, torch.Tensor]:
+    """Turn ``X: (n, ...)`` and integer labels ``y: (n,)`` (arrays or tensors) into float32 / int64 tensors."""
+    X = as_features(X)
+    if not isinstance(y, (np.ndarray, torch.Tensor)):
+        raise TypeError(f"y must be a NumPy array or a torch tensor, got {type(y).__name__}")
+    y = torch.from_numpy(np.asarray(y)) if isinstance(y, np.ndarray) else y
+    if y.ndim != 1:
+        raise ValueError(f"y must be 1-D (n,) integer labels, got shape {tuple(y.shape)}")
+    if y.is_floating_point() or y.is_complex() or y.dtype == torch.bool:
+        raise TypeError(f"y must hold integer class labels, got dtype {y.dtype}")
+    if len(X) != len(y):
+        raise ValueError(f"X and y must have the same number of examples, got {len(X)} and {len(y)}")
+    return X, y.long()
+
+
+def make_loader(X, y, batch_size: int, shuffle: bool = True, seed: int = 0) -> DataLoader:
+    """A ``DataLoader`` over ``TensorDataset(X, y)``, reshuffled each epoch by a generator seeded with ``seed``.
+
+    X: (n, ...) features; y: (n,) integer labels; batch_size: positive int.
+    """
+    _check_positive_int("batch_size", batch_size)
+    X, y = as_tensors(X, y)
+    generator = torch.Generator().manual_seed(int(seed))
+    return DataLoader(TensorDataset(X, y), batch_size=int(batch_size), shuffle=shuffle, generator=generator)
+
+
+def train_epoch(model: nn.Module, batches: Iterable, loss_fn: Callable, optimizer: torch.optim.Optimizer,
+                device=None, scheduler=None, augment: Callable | None = None) -> tuple[float, float]:
+    """Run one pass of mini-batch training; return ``(mean loss, accuracy)`` over the examples seen.
+
+    batches: an iterable of ``(X_batch, y_batch)``, e.g. a ``DataLoader``; each is moved to ``device``.
+    loss_fn: maps ``(logits, y_batch)`` to a scalar mean loss, e.g. ``nn.CrossEntropyLoss()``.
+    scheduler: stepped after every batch (e.g. ``OneCycleLR``), or None.
+    augment: a function ``X_batch -> X_batch`` applied to each training batch, or None.
+    The accuracy is the running one, measured in training mode (dropout on).
+    Raises FloatingPointError when the loss becomes NaN or infinite.
+    """
+    _check_model(model)
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        raise TypeError(f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}")
+    if not callable(loss_fn):
+        raise TypeError(f"loss_fn must be callable, got {type(loss_fn).__name__}")
+    if augment is not None and not callable(augment):
+        raise TypeError(f"augment must be callable or None, got {type(augment).__name__}")
+    device = torch.device(device) if device is not None else next(model.parameters()).device
+    model.train()
+    total_loss, total_correct, total = 0.0, 0, 0
+    for step, (X_batch, y_batch) in enumerate(batches):
+        X_batch, y_batch = X_batch.to(device), y_batch.to(device)
+        if augment is not None:
+            X_batch = augment(X_batch)
+        logits = model(X_batch)  # (batch, n_classes)
+        loss = loss_fn(logits, y_batch)
+        loss_value = loss.item()
+        if not math.isfinite(loss_value):
+            lr = optimizer.param_groups[0]["lr"]
+            raise FloatingPointError(
+                f"loss became {loss_value} at step {step}; training diverged - try a smaller learning rate (lr={lr:g})"
+            )
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
+        n = len(y_batch)
+        total_loss += loss_value * n
+        total_correct += (logits.argmax(dim=1) == y_batch).sum().item()
+        total += n
+    if total == 0:
+        raise ValueError("batches must yield at least one (X_batch, y_batch) pair, got none")
+    return total_loss / total, total_correct / total
+
+
+def _batches_of(X, y, batch_size: int):
+    X, y = as_tensors(X, y)
+    return ((X[i:i + batch_size], y[i:i + batch_size]) for i in range(0, len(X), batch_size))
+
+
+@torch.no_grad()
+def evaluate(model: nn.Module, X, y=None, device=None, loss_fn: Callable | None = None,
+             batch_size: int = 1024) -> tuple[float, float]:
+    """Return ``(mean loss, accuracy)`` of ``model`` in evaluation mode (dropout off).
+
+    X, y: features ``(n, ...)`` and labels ``(n,)`` as arrays or tensors; or pass a
+    ``DataLoader`` (any iterable of batches) as ``X`` and leave ``y`` None.
+    loss_fn: default ``nn.CrossEntropyLoss()`` (on logits). Accuracy is a fraction in [0, 1].
+    """
+    _check_model(model)
+    _check_positive_int("batch_size", batch_size)
+    loss_fn = nn.CrossEntropyLoss() if loss_fn is None else loss_fn
+    if not callable(loss_fn):
+        raise TypeError(f"loss_fn must be callable or None, got {type(loss_fn).__name__}")
+    if y is None:
+        if isinstance(X, (np.ndarray, torch.Tensor)):
+            raise ValueError("y is None: pass labels y with the features X, or pass a DataLoader as X")
+        batches = X
+    else:
+        batches = _batches_of(X, y, batch_size)
+    device = torch.device(device) if device is not None else next(model.parameters()).device
+    was_training = model.training
+    model.eval()
+    total_loss, total_correct, total = 0.0, 0, 0
+    for X_batch, y_batch in batches:
+        X_batch, y_batch = X_batch.to(device), y_batch.to(device)
+        logits = model(X_batch)
+        total_loss += loss_fn(logits, y_batch).item() * len(y_batch)
+        total_correct += (logits.argmax(dim=1) == y_batch).sum().item()
+        total += len(y_batch)
+    model.train(was_training)
+    if total == 0:
+        raise ValueError("evaluate needs at least one example, got none")
+    return total_loss / total, total_correct / total
+
+
+@torch.no_grad()
+def predict_logits(model: nn.Module, X, device=None, batch_size: int = 1024) -> torch.Tensor:
+    """Return the model's outputs ``(n, n_classes)`` on the CPU, computed in evaluation mode in batches."""
+    _check_model(model)
+    _check_positive_int("batch_size", batch_size)
+    X = as_features(X)
+    device = torch.device(device) if device is not None else next(model.parameters()).device
+    was_training = model.training
+    model.eval()
+    outputs = [model(X[i:i + batch_size].to(device)).cpu() for i in range(0, len(X), batch_size)]
+    model.train(was_training)
+    return torch.cat(outputs)
+
+
+def predict(model: nn.Module, X, device=None, batch_size: int = 1024) -> torch.Tensor:
+    """Return predicted class labels ``(n,)`` (int64, on the CPU): the argmax of the logits."""
+    return predict_logits(model, X, device=device, batch_size=batch_size).argmax(dim=1)
+
+
+def save_checkpoint(model: nn.Module, path: str | os.PathLike, **extra) -> Path:
+    """Save ``model.state_dict()`` and ``extra`` (numbers, strings, lists, tensors) to ``path``, atomically.
+
+    The file is written to a temporary file in the same folder, then renamed over ``path``
+    (``os.replace``): an interrupted save leaves the previous checkpoint untouched.
+    """
+    _check_model(model)
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or path, got {type(path).__name__} {path!r}")
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"the folder of the checkpoint does not exist: {path.parent}")
+    state = {name: tensor.detach().cpu() for name, tensor in model.state_dict().items()}
+    payload = {"model_state": state, "extra": extra}
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            torch.save(payload, file)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        if os.path.exists(tmp_name):
+            os.remove(tmp_name)
+        raise
+    return path
+
+
+def load_checkpoint(model: nn.Module, path: str | os.PathLike) -> dict:
+    """Load a checkpoint written by ``save_checkpoint`` into ``model``; return its ``extra`` dict.
+
+    Raises FileNotFoundError when there is no file, and ValueError naming the parameter and
+    both shapes when the checkpoint does not fit the model.
+    """
+    _check_model(model)
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or path, got {type(path).__name__} {path!r}")
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no checkpoint at {path}: train and save one first (save_checkpoint or fit(checkpoint_path=...))")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as error:
+        raise ValueError(f"{path} is not a readable checkpoint ({type(error).__name__}: {error})") from None
+    if not isinstance(payload, dict) or "model_state" not in payload:
+        raise ValueError(f"{path} is not a checkpoint written by save_checkpoint (no 'model_state')")
+    saved, current = payload["model_state"], model.state_dict()
+    missing, unexpected = sorted(set(current) - set(saved)), sorted(set(saved) - set(current))
+    if missing or unexpected:
+        raise ValueError(f"checkpoint {path} does not fit the model: missing parameters {missing}, "
+                         f"unexpected parameters {unexpected}")
+    for name, tensor in current.items():
+        if saved[name].shape != tensor.shape:
+            raise ValueError(f"checkpoint {path} does not fit the model: parameter '{name}' has shape "
+                             f"{tuple(saved[name].shape)} in the checkpoint but {tuple(tensor.shape)} in the model")
+    model.load_state_dict(saved)
+    return payload.get("extra", {})
+
+
+def fit(model: nn.Module, X_train, y_train, X_val=None, y_val=None, *, optimizer: torch.optim.Optimizer,
+        num_epochs: int, batch_size: int, loss_fn: Callable | None = None, scheduler=None,
+        augment: Callable | None = None, patience: int | None = None,
+        checkpoint_path: str | os.PathLike | None = None, device=None, seed: int = 0,
+        progress: bool = True) -> dict:
+    """Train ``model`` for up to ``num_epochs``; with validation data keep and restore the best epoch.
+
+    X_train: (n, ...), y_train: (n,) integer labels (arrays or tensors); X_val, y_val likewise, optional.
+    optimizer, scheduler (stepped every batch), loss_fn (default ``nn.CrossEntropyLoss()`` on logits),
+    augment (``X_batch -> X_batch`` on training batches): see ``train_epoch``.
+    patience: stop after this many epochs without a higher validation accuracy (needs validation data).
+    checkpoint_path: where ``save_checkpoint`` writes the best model (the last one without validation data).
+    seed: seeds the shuffling and torch's global generator (dropout, augmentation).
+    Returns a history dict: per-epoch lists ``train_loss``, ``train_acc``, ``val_loss``, ``val_acc``,
+    ``lr``, ``epoch_time``, and ``best_epoch`` (1-based), ``best_val_acc``, ``stopped_early``.
+    """
+    _check_model(model)
+    _check_positive_int("num_epochs", num_epochs)
+    _check_positive_int("batch_size", batch_size)
+    _check_positive_int("patience", patience, allow_none=True)
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        raise TypeError(f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}")
+    if scheduler is not None and not hasattr(scheduler, "step"):
+        raise TypeError(f"scheduler must have a step() method or be None, got {type(scheduler).__name__}")
+    if (X_val is None) != (y_val is None):
+        raise ValueError("pass both X_val and y_val, or neither")
+    has_val = X_val is not None
+    if patience is not None and not has_val:
+        raise ValueError(f"patience={patience} needs validation data: pass X_val and y_val")
+    if checkpoint_path is not None and not isinstance(checkpoint_path, (str, os.PathLike)):
+        raise TypeError(f"checkpoint_path must be a str, a path or None, got {type(checkpoint_path).__name__}")
+    loader = make_loader(X_train, y_train, batch_size, shuffle=True, seed=seed)
+    if has_val:
+        X_val, y_val = as_tensors(X_val, y_val)
+    loss_fn = nn.CrossEntropyLoss() if loss_fn is None else loss_fn
+    device = torch.device(device) if device is not None else next(model.parameters()).device
+    model.to(device)
+    torch.manual_seed(int(seed))
+
+    from tqdm.auto import tqdm
+
+    history = {key: [] for key in ("train_loss", "train_acc", "val_loss", "val_acc", "lr", "epoch_time")}
+    history.update(best_epoch=None, best_val_acc=None, stopped_early=False)
+    best_state, epochs_since_best = None, 0
+    bar = tqdm(range(1, num_epochs + 1), desc="epochs", disable=not progress)
+    for epoch in bar:
+        start = time.perf_counter()
+        train_loss, train_acc = train_epoch(model, loader, loss_fn, optimizer, device, scheduler, augment)
+        history["epoch_time"].append(time.perf_counter() - start)
+        history["train_loss"].append(train_loss)
+        history["train_acc"].append(train_acc)
+        history["lr"].append(optimizer.param_groups[0]["lr"])
+        if not has_val:
+            bar.set_postfix(train_loss=f"{train_loss:.4f}")
+            continue
+        val_loss, val_acc = evaluate(model, X_val, y_val, device=device, loss_fn=loss_fn)
+        history["val_loss"].append(val_loss)
+        history["val_acc"].append(val_acc)
+        bar.set_postfix(train_loss=f"{train_loss:.4f}", val_acc=f"{val_acc:.4f}")
+        if history["best_val_acc"] is None or val_acc > history["best_val_acc"]:
+            history["best_epoch"], history["best_val_acc"], epochs_since_best = epoch, val_acc, 0
+            best_state = copy.deepcopy(model.state_dict())
+            if checkpoint_path is not None:
+                save_checkpoint(model, checkpoint_path, epoch=epoch, val_acc=val_acc)
+        else:
+            epochs_since_best += 1
+            if patience is not None and epochs_since_best >= patience:
+                history["stopped_early"] = True
+                break
+    bar.close()
+    if has_val:
+        model.load_state_dict(best_state)  # the weights of the best epoch, not of the last
+    elif checkpoint_path is not None:
+        save_checkpoint(model, checkpoint_path, epoch=len(history["train_loss"]))
+    return history
