@@ -148,3 +148,99 @@ def plot_loss_curves(curves, ax=None, logy: bool = False, xlabel: str = "epoch",
     if any(label is not None for label, _ in checked):
         ax.legend()
     return ax
+
+
+# --- MNIST (Chapter 5): digit grids and confusion matrices ------------------------------------
+
+def _as_numpy(values, name: str) -> np.ndarray:
+    if hasattr(values, "detach"):  # a torch tensor
+        values = values.detach().cpu().numpy()
+    if not isinstance(values, (np.ndarray, list, tuple)):
+        raise TypeError(f"{name} must be an array, a tensor or a list, got {type(values).__name__}")
+    return np.asarray(values)
+
+
+def show_digits(images, labels=None, predicted=None, ncols: int = 5, axes=None):
+    """Show square grey-scale images in a grid, titled with their labels (and predictions).
+
+    images: (n, 784) rows of pixels or (n, 28, 28) images (any square size; any value range).
+    labels: (n,) true labels or None; predicted: (n,) predicted labels or None; a title
+    in red marks a wrong prediction. ncols: images per row. axes: an array of at least n
+    axes, or None for a new figure. Returns the axes (a flat array).
+    """
+    images = _as_numpy(images, "images")
+    if images.ndim == 2:
+        side = int(round(np.sqrt(images.shape[1])))
+        if side * side != images.shape[1]:
+            raise ValueError(f"rows of images must hold a square number of pixels, got {images.shape[1]}")
+        images = images.reshape(len(images), side, side)
+    if images.ndim != 3 or len(images) == 0:
+        raise ValueError(f"images must have shape (n, side*side) or (n, side, side) with n >= 1, got {images.shape}")
+    n = len(images)
+    for name, values in (("labels", labels), ("predicted", predicted)):
+        if values is not None and len(_as_numpy(values, name)) != n:
+            raise ValueError(f"{name} must have one entry per image ({n}), got {len(_as_numpy(values, name))}")
+    if isinstance(ncols, bool) or not isinstance(ncols, (int, np.integer)) or ncols <= 0:
+        raise ValueError(f"ncols must be a positive int, got {ncols!r}")
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        nrows = -(-n // ncols)
+        _, axes = plt.subplots(nrows, min(ncols, n), figsize=(1.6 * min(ncols, n), 1.9 * nrows), squeeze=False)
+    axes = np.asarray(axes).ravel()
+    if len(axes) < n:
+        raise ValueError(f"axes must hold at least one axis per image ({n}), got {len(axes)}")
+    labels = None if labels is None else _as_numpy(labels, "labels")
+    predicted = None if predicted is None else _as_numpy(predicted, "predicted")
+    for i, ax in enumerate(axes):
+        ax.axis("off")
+        if i >= n:
+            continue
+        ax.imshow(images[i], cmap="gray_r")
+        if predicted is not None:
+            wrong = labels is not None and predicted[i] != labels[i]
+            title = f"pred {predicted[i]}" + (f" (true {labels[i]})" if labels is not None else "")
+            ax.set_title(title, fontsize=9, color="crimson" if wrong else "black")
+        elif labels is not None:
+            ax.set_title(f"label {labels[i]}", fontsize=9)
+    return axes
+
+
+def plot_confusion_matrix(y_true, y_pred, ax=None, n_classes: int | None = None):
+    """Draw the confusion matrix (rows: true class, columns: predicted class) as an annotated heatmap.
+
+    y_true, y_pred: (n,) integer labels; n_classes: number of classes (default: the largest
+    label + 1). Counts come from scikit-learn, the heatmap from seaborn. Returns ax.
+    """
+    y_true, y_pred = _as_numpy(y_true, "y_true"), _as_numpy(y_pred, "y_pred")
+    if y_true.ndim != 1 or y_pred.ndim != 1 or len(y_true) != len(y_pred) or len(y_true) == 0:
+        raise ValueError(f"y_true and y_pred must be 1-D with the same non-zero length, got shapes "
+                         f"{y_true.shape} and {y_pred.shape}")
+    for name, values in (("y_true", y_true), ("y_pred", y_pred)):
+        if not np.issubdtype(values.dtype, np.integer) or values.min() < 0:
+            raise ValueError(f"{name} must hold non-negative integer labels, got dtype {values.dtype}, min {values.min()}")
+    if n_classes is None:
+        n_classes = int(max(y_true.max(), y_pred.max())) + 1
+    elif isinstance(n_classes, bool) or not isinstance(n_classes, (int, np.integer)) or n_classes <= max(y_true.max(), y_pred.max()):
+        raise ValueError(f"n_classes must be an int larger than every label, got {n_classes!r}")
+    import seaborn as sns
+    from sklearn.metrics import confusion_matrix
+
+    counts = confusion_matrix(y_true, y_pred, labels=np.arange(n_classes))
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(6, 5))
+    annot = np.where(counts > 0, counts.astype(str), "")  # empty cells stay blank
+    sns.heatmap(counts, annot=annot, fmt="", cmap="Blues", cbar=False, square=True, ax=ax,
+                annot_kws={"fontsize": 8}, norm=_log_norm(counts))
+    ax.set_xlabel("predicted label")
+    ax.set_ylabel("true label")
+    return ax
+
+
+def _log_norm(counts: np.ndarray):
+    """A logarithmic colour scale so that a few mistakes still show beside thousands of hits."""
+    from matplotlib.colors import LogNorm
+
+    return LogNorm(vmin=1, vmax=max(int(counts.max()), 2))

@@ -3,27 +3,22 @@
 import numpy as np
 import pytest
 
-from nnbook.data import MNIST_FILES, default_data_root, load_mnist_arrays, train_val_split
-
-HAVE_MNIST = all((default_data_root() / "MNIST" / "raw" / name).exists() for name in MNIST_FILES)
-needs_mnist = pytest.mark.skipif(not HAVE_MNIST, reason="MNIST raw files not found (set NNBOOK_DATA)")
+from nnbook.data import load_mnist_arrays, train_val_split
 
 
-@needs_mnist
-def test_mnist_arrays_shapes_types_and_range():
+def test_mnist_arrays_shapes_types_and_range(mnist_root):
     # the test split is 10,000 rows of 784 float32 pixels in [0, 1] and int64 labels 0..9
-    X, y = load_mnist_arrays(train=False)
+    X, y = load_mnist_arrays(train=False, root=mnist_root)
     assert X.shape == (10_000, 784) and X.dtype == np.float32 and y.shape == (10_000,) and y.dtype == np.int64
     assert X.min() == 0.0 and X.max() == 1.0 and set(np.unique(y)) == set(range(10))
 
 
-@needs_mnist
-def test_mnist_arrays_match_torchvision_images():
+def test_mnist_arrays_match_torchvision_images(mnist_root):
     # row i is image i of torchvision's data set, flattened row by row and divided by 255
     from nnbook.data import load_mnist
 
-    X, y = load_mnist_arrays(train=False, dtype="float64")
-    data = load_mnist(train=False)
+    X, y = load_mnist_arrays(train=False, root=mnist_root, dtype="float64")
+    data = load_mnist(train=False, root=mnist_root)
     assert X.dtype == np.float64
     assert np.array_equal(X[7].reshape(28, 28) * 255, data.data[7].numpy().astype(np.float64))
     assert y[7] == int(data.targets[7])
