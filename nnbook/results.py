@@ -13,7 +13,7 @@ import math
 import os
 import re
 import time
-from numbers import Real
+from numbers import Integral, Real
 from pathlib import Path
 
 ROW_KEYS = ("name", "value", "unit", "reference", "target", "note")
@@ -42,11 +42,11 @@ def _check_row(i: int, row) -> dict:
     if not math.isfinite(float(value)):
         raise ValueError(f"rows[{i}] ('{row['name']}'): value must be finite, got {value!r}")
     clean = {key: row.get(key) for key in ROW_KEYS}
-    clean["value"] = int(value) if isinstance(value, int) else float(value)
+    clean["value"] = int(value) if isinstance(value, Integral) else float(value)
     clean["unit"] = row.get("unit") or ""
     reference = row.get("reference")
     if isinstance(reference, Real) and not isinstance(reference, bool):
-        clean["reference"] = float(reference)
+        clean["reference"] = int(reference) if isinstance(reference, Integral) else float(reference)
     elif reference is not None and not isinstance(reference, str):
         raise TypeError(f"rows[{i}] ('{row['name']}'): reference must be a number, a string or None, got {reference!r}")
     return clean

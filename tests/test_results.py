@@ -31,7 +31,14 @@ def test_report_accepts_numpy_scalars():
     # numpy floats and ints from a notebook are saved as plain JSON numbers
     np = pytest.importorskip("numpy")
     table = report("99_demo", [{"name": "a", "value": np.float32(0.5)}, {"name": "b", "value": np.int64(3)}])
-    assert table.rows[0]["value"] == 0.5 and table.rows[1]["value"] == 3.0
+    assert table.rows[0]["value"] == 0.5 and table.rows[1]["value"] == 3
+    assert isinstance(table.rows[1]["value"], int)
+
+
+def test_report_shows_whole_numbers_as_whole():
+    # a count (parameters, correct answers) is shown as 23, not 23.00
+    table = report("99_demo", [{"name": "parameters", "value": 23, "reference": 23}])
+    assert "<td>23</td><td>23</td>" in table._repr_html_()
 
 
 def test_report_save_false_writes_nothing(tmp_path):
