@@ -1,0 +1,525 @@
+"""Tests of nnbook.numpy_net: gradients vs finite differences and torch.autograd, training, bad input."""
+
+import itertools
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from nnbook.gradcheck import check_gradients, relative_error
+from nnbook.numpy_net import ACTIVATIONS, LOSSES, MLP, OPTIMIZERS, train
+
+PAIRS = list(itertools.product(sorted(ACTIVATIONS), sorted(LOSSES)))
+TORCH_ACTIVATIONS = {"sigmoid": torch.nn.Sigmoid, "tanh": torch.nn.Tanh, "relu": torch.nn.ReLU,
+                     "leaky_relu": lambda: torch.nn.LeakyReLU(0.01)}
+
+
+def random_problem(activation, loss, seed, n=None, dtype="float64"):
+    """A net with random layer sizes (0 to 2 hidden layers) and matching random data X, y."""
+    rng = np.random.default_rng(seed)
+    n_out = 1 if loss == "bce" else int(rng.integers(2, 5))
+    sizes = [int(rng.integers(1, 6))] + [int(rng.integers(1, 7)) for _ in range(seed % 3)] + [n_out]
+    net = MLP(sizes, activation=activation, loss=loss, init="xavier", seed=seed, dtype=dtype)
+    n = n or int(rng.integers(1, 9))
+    X = rng.normal(size=(n, sizes[0]))
+    y = {"mse": lambda: rng.normal(size=(n, n_out)),
+         "bce": lambda: rng.integers(0, 2, size=n),
+         "cross_entropy": lambda: rng.integers(0, n_out, size=n)}[loss]()
+    return net, X, y
+
+
+def torch_copy(net):
+    """An nn.Sequential with the same layers and (copied) weights as `net`, in float64."""
+    layers = []
+    for l in range(1, net.n_layers + 1):
+        W, b = net.params[f"W{l}"], net.params[f"b{l}"]
+        linear = torch.nn.Linear(*W.shape, dtype=torch.float64)
+        with torch.no_grad():
+            linear.weight.copy_(torch.from_numpy(W.T.astype(np.float64)))  # torch stores W^T
+            linear.bias.copy_(torch.from_numpy(b.astype(np.float64)))
+        layers.append(linear)
+        if l < net.n_layers:
+            layers.append(TORCH_ACTIVATIONS[net.activation]())
+    return torch.nn.Sequential(*layers)
+
+
+def torch_loss(model, net, X, y, l2=0.0):
+    """The loss net.loss computes, written with torch's own loss functions on the logits."""
+    Z = model(torch.from_numpy(np.asarray(X, dtype=np.float64)))
+    if net.loss_name == "mse":
+        loss = F.mse_loss(Z, torch.from_numpy(np.asarray(y, dtype=np.float64)).reshape(Z.shape))
+    elif net.loss_name == "bce":
+        loss = F.binary_cross_entropy_with_logits(Z, torch.from_numpy(np.asarray(y, dtype=np.float64)).reshape(-1, 1))
+    else:
+        loss = F.cross_entropy(Z, torch.from_numpy(np.asarray(y)).long())
+    weights = [m.weight for m in model if isinstance(m, torch.nn.Linear)]
+    return loss + l2 / 2 * sum((W ** 2).sum() for W in weights)
+
+
+def torch_grads(model):
+    """{"W1": dW1, "b1": db1, ...} from the .grad of an nn.Sequential built by torch_copy."""
+    linears = [m for m in model if isinstance(m, torch.nn.Linear)]
+    grads = {}
+    for l, linear in enumerate(linears, start=1):
+        grads[f"W{l}"] = linear.weight.grad.numpy().T
+        grads[f"b{l}"] = linear.bias.grad.numpy()
+    return grads
+
+
+# ----- gradients ------------------------------------------------------------------------------
+def min_abs_hidden_Z(net, X):
+    """Smallest |Z{l}| over the hidden layers (inf when there is none)."""
+    _, cache = net.forward(X, return_cache=True)
+    return min((np.abs(cache[f"Z{l}"]).min() for l in range(1, net.n_layers)), default=np.inf)
+
+
+def has_dead_layer(net, X):
+    """True when some hidden layer outputs only zeros for every row of X."""
+    _, cache = net.forward(X, return_cache=True)
+    return any(not cache[f"A{l}"].any() for l in range(1, net.n_layers))
+
+
+@pytest.mark.parametrize("activation, loss", PAIRS)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_gradients_match_finite_differences(activation, loss, seed):
+    # backprop agrees with central differences in float64 for every parameter, with and without l2
+    # finite differences are wrong where a step of eps crosses the kink of (leaky) relu at z = 0,
+    # and a dead relu layer makes every gradient exactly 0 (relative error undefined): draw again
+    for attempt in range(100):
+        net, X, y = random_problem(activation, loss, seed + 3000 * attempt)  # same depth
+        if activation not in ("relu", "leaky_relu") or (min_abs_hidden_Z(net, X) > 1e-4
+                                                          and not has_dead_layer(net, X)):
+            break
+    else:
+        pytest.fail("no problem without kinks or dead layers in 100 draws")
+    for l2 in (0.0, 0.3):
+        errors = check_gradients(net, X, y, l2=l2)
+        assert set(errors) == set(net.params)
+        assert max(errors.values()) < 1e-6, errors
+
+
+@pytest.mark.parametrize("activation, loss", PAIRS)
+@pytest.mark.parametrize("l2", [0.0, 0.1])
+def test_loss_and_gradients_match_torch_autograd(activation, loss, l2):
+    # the same weights give the same loss and the same gradient for every parameter as torch.autograd
+    net, X, y = random_problem(activation, loss, seed=7, n=6)
+    model = torch_copy(net)
+    expected = torch_loss(model, net, X, y, l2=l2)
+    expected.backward()
+    value, grads = net.gradients(X, y, l2=l2)
+    assert value == pytest.approx(expected.item(), rel=1e-12)
+    for name, grad in torch_grads(model).items():
+        assert relative_error(grads[name], grad) < 1e-10, name
+
+
+@pytest.mark.parametrize("activation, loss", PAIRS)
+def test_forward_matches_nn_sequential(activation, loss):
+    # forward equals nn.Sequential with the same weights followed by the loss's output function
+    net, X, y = random_problem(activation, loss, seed=3, n=5)
+    output = {"mse": lambda Z: Z, "bce": torch.sigmoid, "cross_entropy": lambda Z: torch.softmax(Z, dim=1)}
+    expected = output[loss](torch_copy(net)(torch.from_numpy(X))).detach().numpy()
+    np.testing.assert_allclose(net.forward(X), expected, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("activation, loss", PAIRS)
+def test_float32_gradients_close_to_float64(activation, loss):
+    # the float32 network computes the float64 gradients to float32 precision
+    net64, X, y = random_problem(activation, loss, seed=5, n=8)
+    net32 = MLP(net64.layer_sizes, activation=activation, loss=loss, dtype="float32")
+    net32.set_params(net64.params)
+    loss64, grads64 = net64.gradients(X, y, l2=0.1)
+    loss32, grads32 = net32.gradients(X.astype(np.float32), y, l2=0.1)
+    assert loss32 == pytest.approx(loss64, rel=1e-5)
+    for name in grads64:
+        assert relative_error(grads32[name], grads64[name]) < 1e-5, name
+
+
+def test_float32_network_never_upcasts():
+    # every parameter, cached activation and gradient of a float32 network stays float32
+    net, X, y = random_problem("relu", "cross_entropy", seed=1, n=4, dtype="float32")
+    y_hat, cache = net.forward(X.astype(np.float32), return_cache=True)
+    _, grads = net.gradients(X.astype(np.float32), y, l2=0.1)
+    arrays = [y_hat, *cache.values(), *grads.values(), *net.params.values()]
+    assert {a.dtype for a in arrays} == {np.dtype(np.float32)}
+
+
+def test_float32_training_keeps_float32_params():
+    # training with every optimiser leaves the parameters float32
+    net, X, y = random_problem("relu", "cross_entropy", seed=1, n=20, dtype="float32")
+    for optimizer in OPTIMIZERS:
+        train(net, X.astype(np.float32), y, optimizer=optimizer, lr=0.01, num_epochs=2, batch_size=8,
+              weight_decay=0.01, l2=0.01, lr_schedule="cosine")
+    assert {p.dtype for p in net.params.values()} == {np.dtype(np.float32)}
+
+
+# ----- numerical stability ----------------------------------------------------------------------
+def test_softmax_cross_entropy_stable_for_huge_logits():
+    # logits of size 1e4 give finite probabilities summing to 1 and torch's loss, with no overflow
+    net = MLP([2, 3], loss="cross_entropy", init="normal", seed=0)
+    X = np.array([[1e4, -1e4], [-3e4, 2e4], [0.5, 0.2]])
+    y = np.array([0, 2, 1])
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        y_hat = net.forward(X)
+        loss, _ = net.gradients(X, y)
+    np.testing.assert_allclose(y_hat.sum(axis=1), 1.0)
+    assert loss == pytest.approx(torch_loss(torch_copy(net), net, X, y).item(), rel=1e-12)
+
+
+def test_bce_stable_for_huge_logits():
+    # sigmoid outputs and the bce loss stay finite and equal torch's BCEWithLogits for logits of 1e4
+    net = MLP([1, 1], loss="bce", init="normal", seed=0)
+    net.params["W1"][:] = 1.0
+    X = np.array([[1e4], [-1e4], [3e4], [-2e4], [0.3]])
+    y = np.array([0, 1, 1, 0, 1])
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        y_hat = net.forward(X)
+        loss, grads = net.gradients(X, y)
+    assert np.all((y_hat >= 0) & (y_hat <= 1))
+    assert loss == pytest.approx(torch_loss(torch_copy(net), net, X, y).item(), rel=1e-12)
+    assert all(np.all(np.isfinite(g)) for g in grads.values())
+
+
+# ----- training -------------------------------------------------------------------------------
+def separable_blobs(n_classes, n_per_class=20, seed=0):
+    """Gaussian blobs with centres 6 apart and spread 0.5: linearly separable."""
+    rng = np.random.default_rng(seed)
+    centres = 3 * np.array([[np.cos(a), np.sin(a)] for a in 2 * np.pi * np.arange(n_classes) / n_classes])
+    X = np.concatenate([c + 0.5 * rng.normal(size=(n_per_class, 2)) for c in centres])
+    y = np.repeat(np.arange(n_classes), n_per_class)
+    return X, y
+
+
+LEARNING_RATES = {"sgd": 0.5, "momentum": 0.1, "adam": 0.05}
+
+
+@pytest.mark.parametrize("optimizer", sorted(OPTIMIZERS))
+@pytest.mark.parametrize("loss, n_classes", [("bce", 2), ("cross_entropy", 3)])
+def test_training_fits_separable_data(optimizer, loss, n_classes):
+    # every optimiser drives the loss down and reaches 100% training accuracy on separable blobs
+    X, y = separable_blobs(n_classes)
+    net = MLP([2, 8, 1 if loss == "bce" else n_classes], activation="tanh", loss=loss, init="xavier", seed=0)
+    history = train(net, X, y, optimizer=optimizer, lr=LEARNING_RATES[optimizer], num_epochs=30,
+                    batch_size=16, seed=0)
+    assert history["train_loss"][-1] < 0.3 * history["train_loss"][0]
+    assert net.accuracy(X, y) == 1.0
+
+
+def test_training_regression_with_mse_lowers_the_loss():
+    # mse training on a smooth 1-D target reduces the loss tenfold
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-2, 2, size=(64, 1))
+    y = np.sin(X[:, 0])
+    net = MLP([1, 16, 1], activation="tanh", loss="mse", init="xavier", seed=0)
+    start = net.loss(X, y)
+    history = train(net, X, y, optimizer="adam", lr=0.02, num_epochs=100, batch_size=16)
+    assert net.loss(X, y) < 0.1 * start
+    assert "train_acc" not in history and "val_acc" not in history
+
+
+@pytest.mark.parametrize("optimizer, weight_decay", [("sgd", 0.0), ("momentum", 0.0), ("adam", 0.0),
+                                                     ("adam", 0.1), ("sgd", 0.1), ("momentum", 0.1)])
+def test_optimizers_follow_torch_optim(optimizer, weight_decay):
+    # full-batch training gives the weights torch.optim (SGD / Adam / AdamW) gives from the same start
+    X, y = separable_blobs(3, n_per_class=5)
+    net = MLP([2, 4, 3], activation="tanh", loss="cross_entropy", init="xavier", seed=1)
+    model = torch_copy(net)
+    params = list(model.parameters())
+    decay = [{"params": params[0::2], "weight_decay": weight_decay}, {"params": params[1::2], "weight_decay": 0.0}]
+    if optimizer == "adam":
+        torch_optimizer = torch.optim.AdamW(decay, lr=0.01)
+    else:
+        torch_optimizer = torch.optim.SGD(params, lr=0.01, momentum=0.9 if optimizer == "momentum" else 0.0)
+    train(net, X, y, optimizer=optimizer, lr=0.01, num_epochs=5, batch_size=None, weight_decay=weight_decay)
+    for _ in range(5):
+        torch_optimizer.zero_grad()
+        torch_loss(model, net, X, y).backward()
+        if optimizer != "adam" and weight_decay:  # decoupled decay for SGD: W <- W - lr * wd * W, then the step
+            with torch.no_grad():
+                for W in params[0::2]:
+                    W.mul_(1 - 0.01 * weight_decay)
+        torch_optimizer.step()
+    for name, value in torch_grads_free_params(model).items():
+        np.testing.assert_allclose(net.params[name], value, rtol=1e-10, atol=1e-12, err_msg=name)
+
+
+def torch_grads_free_params(model):
+    """{"W1": W1, "b1": b1, ...} read back from an nn.Sequential built by torch_copy."""
+    linears = [m for m in model if isinstance(m, torch.nn.Linear)]
+    out = {}
+    for l, linear in enumerate(linears, start=1):
+        out[f"W{l}"] = linear.weight.detach().numpy().T
+        out[f"b{l}"] = linear.bias.detach().numpy()
+    return out
+
+
+def test_l2_in_training_shrinks_weights():
+    # training with a large l2 penalty ends with smaller weights than without it
+    X, y = separable_blobs(2)
+    norms = []
+    for l2 in (0.0, 0.5):
+        net = MLP([2, 8, 1], activation="tanh", loss="bce", seed=0)
+        train(net, X, y, optimizer="sgd", lr=0.1, num_epochs=20, batch_size=16, l2=l2)
+        norms.append(sum(float((W ** 2).sum()) for k, W in net.params.items() if k[0] == "W"))
+    assert norms[1] < 0.5 * norms[0]
+
+
+def test_cosine_schedule_ends_near_zero():
+    # the cosine schedule starts at lr and its last step's rate is close to 0
+    X, y = separable_blobs(2)
+    net = MLP([2, 4, 1], activation="tanh", loss="bce", seed=0)
+    history = train(net, X, y, optimizer="sgd", lr=0.5, num_epochs=10, batch_size=8, lr_schedule="cosine")
+    assert history["lr"][-1] < 1e-3 * 0.5
+    assert np.all(np.diff(history["lr"]) < 0)
+    assert history["lr"][0] > 0.45
+
+
+def test_constant_schedule_keeps_lr():
+    # without a schedule every epoch uses the given rate
+    X, y = separable_blobs(2)
+    history = train(MLP([2, 4, 1], loss="bce"), X, y, optimizer="sgd", lr=0.3, num_epochs=3)
+    assert history["lr"] == [0.3, 0.3, 0.3]
+
+
+def test_same_seed_gives_identical_history():
+    # two runs with the same seeds give identical losses, accuracies and weights
+    X, y = separable_blobs(3)
+    runs = []
+    for _ in range(2):
+        net = MLP([2, 8, 3], activation="relu", loss="cross_entropy", seed=4)
+        history = train(net, X, y, optimizer="adam", lr=0.01, num_epochs=4, batch_size=7, seed=9,
+                        X_val=X[:10], y_val=y[:10])
+        del history["epoch_time"]
+        runs.append((history, net.get_params()))
+    assert runs[0][0] == runs[1][0]
+    for name in runs[0][1]:
+        assert np.array_equal(runs[0][1][name], runs[1][1][name])
+
+
+def test_different_shuffling_seed_changes_history():
+    # the seed of train() changes the mini-batch order and so the losses
+    X, y = separable_blobs(3)
+    losses = [train(MLP([2, 8, 3], seed=4), X, y, lr=0.01, num_epochs=2, batch_size=7, seed=s)["train_loss"]
+              for s in (0, 1)]
+    assert losses[0] != losses[1]
+
+
+def test_history_has_validation_entries_per_epoch():
+    # with X_val the history holds one val_loss and val_acc per epoch, equal to net.loss/accuracy at the end
+    X, y = separable_blobs(2)
+    net = MLP([2, 4, 1], activation="tanh", loss="bce")
+    history = train(net, X, y, lr=0.01, num_epochs=3, batch_size=8, X_val=X[::2], y_val=y[::2])
+    assert {k: len(v) for k, v in history.items()} == {k: 3 for k in
+                                                       ("train_loss", "train_acc", "val_loss", "val_acc", "lr", "epoch_time")}
+    assert history["val_loss"][-1] == pytest.approx(net.loss(X[::2], y[::2]))
+    assert history["val_acc"][-1] == net.accuracy(X[::2], y[::2])
+
+
+def test_loss_becoming_nan_raises_with_advice():
+    # a diverging run stops with a FloatingPointError that names the step and suggests a smaller lr
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(50, 3)), rng.normal(size=50)
+    net = MLP([3, 8, 1], activation="relu", loss="mse", seed=0)
+    with pytest.raises(FloatingPointError, match=r"loss became (nan|inf) at epoch \d+, step \d+; "
+                                                 r"try a smaller learning rate \(lr=1000.0\)"):
+        train(net, X, y, optimizer="sgd", lr=1000.0, num_epochs=50, batch_size=10)
+
+
+# ----- the rest of the interface ----------------------------------------------------------------
+def test_num_parameters_counts_weights_and_biases():
+    # 784-512-10 has 784*512 + 512 + 512*10 + 10 parameters
+    assert MLP([784, 512, 10]).num_parameters() == 784 * 512 + 512 + 512 * 10 + 10
+
+
+def test_cache_and_hidden_layers_are_consistent():
+    # A{l} = f(Z{l}) and hidden(X, l) is the cached A{l}; A0 is X and the last A is y_hat
+    net, X, _ = random_problem("tanh", "mse", seed=2, n=4)
+    y_hat, cache = net.forward(X, return_cache=True)
+    L = net.n_layers
+    assert np.array_equal(cache["A0"], X) and np.array_equal(cache[f"A{L}"], y_hat)
+    for l in range(1, L):
+        np.testing.assert_allclose(cache[f"A{l}"], np.tanh(cache[f"Z{l}"]))
+        np.testing.assert_array_equal(net.hidden(X, layer=l), cache[f"A{l}"])
+
+
+def test_init_scales():
+    # xavier has std sqrt(2/(n_in+n_out)), he sqrt(2/n_in), normal 1, zeros 0; biases start at 0
+    stds = {init: MLP([400, 200, 1], init=init, seed=0).params["W1"].std() for init in ("xavier", "he", "normal", "zeros")}
+    assert stds["xavier"] == pytest.approx(np.sqrt(2 / 600), rel=0.02)
+    assert stds["he"] == pytest.approx(np.sqrt(2 / 400), rel=0.02)
+    assert stds["normal"] == pytest.approx(1.0, rel=0.02)
+    assert stds["zeros"] == 0.0
+    assert not MLP([3, 4, 2], init="normal").params["b1"].any()
+
+
+def test_predict_and_accuracy():
+    # bce predicts 0/1 with threshold 0.5, cross_entropy the argmax; accuracy is their match rate
+    net = MLP([1, 1], loss="bce")
+    net.params["W1"][:] = 1.0
+    assert net.predict(np.array([[-2.0], [0.5], [3.0]])).tolist() == [0, 1, 1]
+    assert net.accuracy(np.array([[-2.0], [0.5], [3.0]]), np.array([0, 0, 1])) == pytest.approx(2 / 3)
+    net = MLP([2, 2], loss="cross_entropy")
+    net.params["W1"][:] = np.eye(2)
+    assert net.predict(np.array([[1.0, 0.0], [0.0, 2.0]])).tolist() == [0, 1]
+
+
+def test_get_params_copies_and_set_params_loads_in_place():
+    # get_params returns copies; set_params writes into the live arrays
+    net = MLP([2, 3, 1], loss="bce", seed=0)
+    live = net.params["W1"]
+    saved = net.get_params()
+    saved["W1"] += 1.0
+    assert not np.array_equal(net.params["W1"], saved["W1"])
+    net.set_params(saved)
+    assert net.params["W1"] is live and np.array_equal(live, saved["W1"])
+
+
+def test_zero_rows_is_an_error():
+    # an empty batch has no mean loss
+    with pytest.raises(ValueError, match="at least one row"):
+        MLP([2, 1], loss="mse").forward(np.zeros((0, 2)))
+
+
+# ----- bad input --------------------------------------------------------------------------------
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"layer_sizes": [3]}, ValueError, "at least 2 sizes"),
+    ({"layer_sizes": []}, ValueError, "at least 2 sizes"),
+    ({"layer_sizes": [3, 0, 1]}, ValueError, "must be positive, got 0"),
+    ({"layer_sizes": [3, -2]}, ValueError, "must be positive, got -2"),
+    ({"layer_sizes": [3, 2.5]}, TypeError, "must be ints"),
+    ({"layer_sizes": "3,2"}, TypeError, "must be a list of ints"),
+    ({"activation": "softplus"}, ValueError, "unknown activation 'softplus'"),
+    ({"loss": "hinge"}, ValueError, "unknown loss 'hinge'"),
+    ({"init": "orthogonal"}, ValueError, "unknown init 'orthogonal'"),
+    ({"loss": "bce", "layer_sizes": [3, 2]}, ValueError, r"one output unit \(n_out == 1\), got n_out=2"),
+    ({"dtype": "float16"}, ValueError, "dtype must be 'float32' or 'float64'"),
+    ({"seed": 1.5}, TypeError, "seed must be an int"),
+])
+def test_mlp_rejects_bad_arguments(kwargs, error, match):
+    # each bad constructor argument raises an error that names the rule and the value
+    arguments = {"layer_sizes": [3, 2]} | kwargs
+    with pytest.raises(error, match=match):
+        MLP(**arguments)
+
+
+@pytest.mark.parametrize("X, match", [
+    (np.zeros(3), r"X must be 2-D \(n_samples, n_features\), got shape \(3,\)"),
+    (np.zeros((2, 3, 1)), r"X must be 2-D .* got shape \(2, 3, 1\)"),
+    (np.zeros((4, 2)), r"X must have 3 columns .* got shape \(4, 2\)"),
+])
+@pytest.mark.parametrize("method", ["forward", "predict", "hidden"])
+def test_bad_X_shape(X, match, method):
+    # X of the wrong rank or width is rejected with its shape in the message
+    with pytest.raises(ValueError, match=match):
+        getattr(MLP([3, 4, 2]), method)(X)
+
+
+def test_X_of_strings_is_a_type_error():
+    # X must hold numbers
+    with pytest.raises(TypeError, match="X must hold numbers"):
+        MLP([2, 1], loss="mse").forward(np.array([["a", "b"]]))
+
+
+@pytest.mark.parametrize("loss, n_out, y, match", [
+    ("cross_entropy", 3, np.zeros((4, 3)), r"y must have shape \(4,\) .* got shape \(4, 3\)"),
+    ("cross_entropy", 3, np.zeros(5, dtype=int), r"y must have shape \(4,\) .* got shape \(5,\)"),
+    ("cross_entropy", 3, np.array([0, 1, 2, 3]), r"y labels must be in \[0, 3\) .* got min 0, max 3"),
+    ("cross_entropy", 3, np.array([0, -1, 2, 1]), r"y labels must be in \[0, 3\) .* got min -1"),
+    ("cross_entropy", 3, np.array([0, 1.5, 2, 1]), "y must hold integer class labels"),
+    ("bce", 1, np.array([0, 1, 2, 1]), r"y must hold labels in \{0, 1\}"),
+    ("bce", 1, np.array([0, 1, 0.5, 1]), r"y must hold labels in \{0, 1\}"),
+    ("bce", 1, np.zeros((4, 2)), r"y must have shape \(4,\) or \(4, 1\) for loss='bce', got shape \(4, 2\)"),
+    ("mse", 2, np.zeros(4), r"y must have shape \(4, 2\) for loss='mse', got shape \(4,\)"),
+    ("mse", 1, np.zeros((3, 1)), r"y must have shape \(4, 1\) or \(4,\) for loss='mse', got shape \(3, 1\)"),
+])
+@pytest.mark.parametrize("method", ["loss", "gradients", "train"])
+def test_bad_y(loss, n_out, y, match, method):
+    # y of the wrong shape or with labels the loss cannot use is rejected by loss, gradients and train
+    net = MLP([3, n_out], loss=loss)
+    X = np.zeros((4, 3))
+    call = (lambda: train(net, X, y)) if method == "train" else (lambda: getattr(net, method)(X, y))
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_y_of_strings_is_a_type_error():
+    # y must hold numbers
+    with pytest.raises(TypeError, match="y must hold numbers"):
+        MLP([2, 2]).loss(np.zeros((1, 2)), np.array(["cat"]))
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"optimizer": "rmsprop"}, ValueError, "unknown optimizer 'rmsprop'"),
+    ({"lr_schedule": "step"}, ValueError, "unknown lr_schedule 'step'"),
+    ({"lr": 0.0}, ValueError, "lr must be > 0, got 0"),
+    ({"lr": -0.1}, ValueError, "lr must be > 0, got -0.1"),
+    ({"lr": "0.1"}, TypeError, "lr must be a number"),
+    ({"num_epochs": 0}, ValueError, "num_epochs must be a positive int, got 0"),
+    ({"num_epochs": 2.5}, ValueError, "num_epochs must be a positive int, got 2.5"),
+    ({"batch_size": 0}, ValueError, "batch_size must be a positive int or None .* got 0"),
+    ({"batch_size": -8}, ValueError, "batch_size must be a positive int or None .* got -8"),
+    ({"l2": -1.0}, ValueError, "l2 must be >= 0, got -1"),
+    ({"weight_decay": -0.1}, ValueError, "weight_decay must be >= 0"),
+    ({"momentum": 1.0}, ValueError, "momentum must be < 1"),
+    ({"betas": (0.9,)}, ValueError, "betas must be a pair"),
+    ({"betas": (0.9, 1.2)}, ValueError, "betas must be < 1"),
+    ({"eps": 0.0}, ValueError, "eps must be > 0"),
+    ({"X_val": np.zeros((2, 3))}, ValueError, "X_val and y_val must be given together"),
+    ({"X_val": np.zeros((2, 4)), "y_val": np.zeros(2)}, ValueError, "X must have 3 columns"),
+    ({"seed": "0"}, TypeError, "seed must be an int"),
+])
+def test_train_rejects_bad_arguments(kwargs, error, match):
+    # each bad training argument raises an error naming the rule and the value
+    net = MLP([3, 2], loss="cross_entropy")
+    with pytest.raises(error, match=match):
+        train(net, np.zeros((4, 3)), np.array([0, 1, 0, 1]), **kwargs)
+
+
+def test_train_rejects_a_non_network():
+    # train needs an MLP
+    with pytest.raises(TypeError, match="net must be an MLP"):
+        train("net", np.zeros((4, 3)), np.zeros(4))
+
+
+@pytest.mark.parametrize("params, match", [
+    ({"W1": np.zeros((3, 2))}, r"exactly the keys \['W1', 'b1'\]"),
+    ({"W1": np.zeros((3, 2)), "b1": np.zeros(2), "W2": np.zeros((2, 2))}, "exactly the keys"),
+    ({"W1": np.zeros((2, 3)), "b1": np.zeros(2)}, r"params\['W1'\] must have shape \(3, 2\), got \(2, 3\)"),
+    ({"W1": np.zeros((3, 2)), "b1": np.zeros(3)}, r"params\['b1'\] must have shape \(2,\), got \(3,\)"),
+])
+def test_set_params_rejects_wrong_keys_or_shapes(params, match):
+    # set_params loads nothing and says which key or shape is wrong
+    net = MLP([3, 2])
+    before = net.get_params()
+    with pytest.raises(ValueError, match=match):
+        net.set_params(params)
+    assert all(np.array_equal(before[k], net.params[k]) for k in before)
+
+
+def test_set_params_needs_a_dict():
+    # a list of arrays is not accepted
+    with pytest.raises(TypeError, match="params must be a dict"):
+        MLP([3, 2]).set_params([np.zeros((3, 2)), np.zeros(2)])
+
+
+@pytest.mark.parametrize("layer, error, match", [(0, ValueError, r"layer must be in \[1, 2\], got 0"),
+                                                 (3, ValueError, r"layer must be in \[1, 2\], got 3"),
+                                                 (1.0, TypeError, "layer must be an int")])
+def test_hidden_rejects_bad_layer(layer, error, match):
+    # hidden() only knows layers 1..L
+    with pytest.raises(error, match=match):
+        MLP([3, 4, 2]).hidden(np.zeros((1, 3)), layer=layer)
+
+
+def test_accuracy_needs_a_classification_loss():
+    # accuracy has no meaning for regression with mse
+    with pytest.raises(ValueError, match="accuracy needs a classification loss"):
+        MLP([3, 1], loss="mse").accuracy(np.zeros((2, 3)), np.zeros(2))
+
+
+@pytest.mark.parametrize("l2, error, match", [(-0.1, ValueError, "l2 must be >= 0"),
+                                              ("big", TypeError, "l2 must be a number")])
+def test_loss_rejects_bad_l2(l2, error, match):
+    # the l2 strength must be a non-negative number
+    with pytest.raises(error, match=match):
+        MLP([3, 2]).loss(np.zeros((1, 3)), np.array([0]), l2=l2)
