@@ -12,47 +12,13 @@ from typing import Callable, NamedTuple
 import numpy as np
 
 
-# ----- small helpers --------------------------------------------------------------------------
+# ----- memory reuse --------------------------------------------------------------------------
 def buffer(store: dict, name: str, shape: tuple, dtype) -> np.ndarray:
     """store[name] if it already has this shape, else a new uninitialised array kept in store."""
     array = store.get(name)
     if array is None or array.shape != shape or array.dtype != dtype:
         array = store[name] = np.empty(shape, dtype=dtype)
     return array
-
-
-def check_choice(what: str, value, table: dict, allow_none: bool = False) -> None:
-    """Raise a ValueError naming the valid choices when `value` is not a key of `table`."""
-    if allow_none and value is None:
-        return
-    if not isinstance(value, str) or value not in table:
-        raise ValueError(f"unknown {what} {value!r}; choose one of {sorted(table)}")
-
-
-def check_number(what: str, value, low: float | None = None, high: float | None = None,
-                 strict: bool = False) -> float:
-    """Return `value` as a float; it must be >= low (> low if strict) and < high."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{what} must be a number, got {type(value).__name__} {value!r}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{what} must be finite, got {value}")
-    if low is not None and (value <= low if strict else value < low):
-        raise ValueError(f"{what} must be {'>' if strict else '>='} {low:g}, got {value:g}")
-    if high is not None and value >= high:
-        raise ValueError(f"{what} must be < {high:g}, got {value:g}")
-    return value
-
-
-def as_labels(y: np.ndarray, n_classes: int) -> np.ndarray:
-    """Integer class labels (n,) in [0, n_classes), checked; returned as np.intp."""
-    if y.dtype == bool or not np.all(np.mod(y, 1) == 0):
-        raise ValueError(f"y must hold integer class labels for loss='cross_entropy', got dtype {y.dtype} "
-                         f"with values such as {y.ravel()[:5]}")
-    if y.size and (y.min() < 0 or y.max() >= n_classes):
-        raise ValueError(f"y labels must be in [0, {n_classes}) for loss='cross_entropy' with "
-                         f"n_out={n_classes}, got min {y.min()}, max {y.max()}")
-    return y.astype(np.intp)
 
 
 # ----- activations: forward A = f(Z), backward dZ = dA * f'(Z) (in place on dA) -------------------

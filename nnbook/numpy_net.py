@@ -12,16 +12,8 @@ import time
 
 import numpy as np
 
-from nnbook._numpy_net_parts import (
-    ACTIVATIONS,
-    INITS,
-    LOSSES,
-    OPTIMIZERS,
-    as_labels,
-    buffer,
-    check_choice,
-    check_number,
-)
+from nnbook._numpy_net_checks import check_choice, check_hyperparameters, check_number, check_X, check_y
+from nnbook._numpy_net_parts import ACTIVATIONS, INITS, LOSSES, OPTIMIZERS, buffer
 
 __all__ = ["MLP", "train", "ACTIVATIONS", "LOSSES", "OPTIMIZERS", "INITS"]
 
@@ -82,43 +74,11 @@ class MLP:
         """Number of trainable numbers (all weights and biases)."""
         return int(sum(p.size for p in self.params.values()))
 
-    # ----- argument checks --------------------------------------------------------------------
     def _check_X(self, X) -> np.ndarray:
-        X = np.asarray(X)
-        if X.ndim != 2:
-            raise ValueError(f"X must be 2-D (n_samples, n_features), got shape {X.shape}")
-        if X.shape[1] != self.layer_sizes[0]:
-            raise ValueError(f"X must have {self.layer_sizes[0]} columns (n_in of the network), "
-                             f"got shape {X.shape}")
-        if X.shape[0] == 0:
-            raise ValueError(f"X must have at least one row, got shape {X.shape}")
-        if not (np.issubdtype(X.dtype, np.number) or X.dtype == bool):
-            raise TypeError(f"X must hold numbers, got dtype {X.dtype}")
-        return np.asarray(X, dtype=self.dtype)
+        return check_X(X, self.layer_sizes[0], self.dtype)
 
     def _check_y(self, y, n: int) -> np.ndarray:
-        """Bring y to the form the loss works with: (n, n_out) floats, or (n,) int labels."""
-        y = np.asarray(y)
-        n_out = self.layer_sizes[-1]
-        if not (np.issubdtype(y.dtype, np.number) or y.dtype == bool):
-            raise TypeError(f"y must hold numbers, got dtype {y.dtype}")
-        if self.loss_name == "cross_entropy":
-            if y.shape != (n,):
-                raise ValueError(f"y must have shape ({n},) (one integer label per row of X) "
-                                 f"for loss='cross_entropy', got shape {y.shape}")
-            return as_labels(y, n_out)
-        if self.loss_name == "bce":
-            if y.shape not in ((n,), (n, 1)):
-                raise ValueError(f"y must have shape ({n},) or ({n}, 1) for loss='bce', got shape {y.shape}")
-            if not np.all((y == 0) | (y == 1)):
-                bad = y[(y != 0) & (y != 1)].ravel()[:5]
-                raise ValueError(f"y must hold labels in {{0, 1}} for loss='bce', got values such as {bad}")
-            return y.reshape(n, 1).astype(self.dtype)
-        # mse
-        if y.shape != (n, n_out) and not (n_out == 1 and y.shape == (n,)):
-            want = f"({n}, {n_out})" + (f" or ({n},)" if n_out == 1 else "")
-            raise ValueError(f"y must have shape {want} for loss='mse', got shape {y.shape}")
-        return y.reshape(n, n_out).astype(self.dtype)
+        return check_y(y, n, self.loss_name, self.layer_sizes[-1], self.dtype)
 
     # ----- forward and backward pass (the math of Chapter 3) ----------------------------------
     def _forward(self, X: np.ndarray, store: dict) -> np.ndarray:
@@ -257,23 +217,8 @@ def train(net: MLP, X, y, optimizer: str = "adam", lr: float = 1e-3, num_epochs:
     if not isinstance(net, MLP):
         raise TypeError(f"net must be an MLP, got {type(net).__name__}")
     check_choice("optimizer", optimizer, OPTIMIZERS)
-    lr = check_number("lr", lr, low=0.0, strict=True)
-    if isinstance(num_epochs, bool) or not isinstance(num_epochs, (int, np.integer)) or num_epochs <= 0:
-        raise ValueError(f"num_epochs must be a positive int, got {num_epochs!r}")
-    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer))
-                                   or batch_size <= 0):
-        raise ValueError(f"batch_size must be a positive int or None (full batch), got {batch_size!r}")
-    l2 = check_number("l2", l2, low=0.0)
-    weight_decay = check_number("weight_decay", weight_decay, low=0.0)
-    momentum = check_number("momentum", momentum, low=0.0, high=1.0)
-    if not (isinstance(betas, (tuple, list)) and len(betas) == 2):
-        raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-    betas = tuple(check_number("betas", beta, low=0.0, high=1.0) for beta in betas)
-    eps = check_number("eps", eps, low=0.0, strict=True)
-    if lr_schedule is not None:
-        check_choice("lr_schedule", lr_schedule, {"cosine": None}, allow_none=True)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__} {seed!r}")
+    lr, l2, weight_decay, momentum, betas, eps = check_hyperparameters(
+        lr, num_epochs, batch_size, l2, weight_decay, momentum, betas, eps, lr_schedule, seed)
     X = net._check_X(X)
     y = net._check_y(y, X.shape[0])
     if (X_val is None) != (y_val is None):
