@@ -274,6 +274,9 @@ def train(net: MLP, X, y, optimizer: str = "adam", lr: float = 1e-3, num_epochs:
                 step_fn(net.params, grads, state, step_lr, **hyper)
                 step += 1
         history["epoch_time"].append(time.perf_counter() - start)
+        if not all(np.isfinite(P).all() for P in net.params.values()):  # the last step may overflow
+            raise FloatingPointError(f"parameters became nan or inf at epoch {epoch}, step {i + 1}; "
+                                     f"try a smaller learning rate (lr={lr})")
         history["train_loss"].append(loss_sum / n)
         history["lr"].append(step_lr)
         if classify:

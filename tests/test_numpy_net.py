@@ -325,6 +325,16 @@ def test_loss_becoming_nan_raises_with_advice():
         train(net, X, y, optimizer="sgd", lr=1000.0, num_epochs=50, batch_size=10)
 
 
+def test_parameters_overflowing_in_the_last_step_raise():
+    # a step that makes the weights inf is caught at the end of the epoch even though its loss was finite
+    X, y = np.array([[1.0]]), np.array([0.0])
+    net = MLP([1, 1], loss="mse", init="zeros")
+    net.params["b1"][:] = 1e150  # loss 1e300 is finite, the step b -= 1e200 * 2e150 overflows
+    with pytest.raises(FloatingPointError, match=r"parameters became nan or inf at epoch 1, step 1; "
+                                                 r"try a smaller learning rate \(lr=1e\+200\)"):
+        train(net, X, y, optimizer="sgd", lr=1e200, num_epochs=1, batch_size=1)
+
+
 # ----- the rest of the interface ----------------------------------------------------------------
 def test_num_parameters_counts_weights_and_biases():
     # 784-512-10 has 784*512 + 512 + 512*10 + 10 parameters
