@@ -196,7 +196,7 @@ def momentum_step(params, grads, state, lr, momentum=0.9, weight_decay=0.0, **_)
         P -= np.multiply(v, lr, out=_scratch(state, name, P))
 
 
-ADAM_BLOCK = 16384  # numbers per block: a block of all five arrays fits in the CPU's L2 cache
+ADAM_BLOCK = 32768  # numbers per block: one block of each of the five arrays (640 KB) fits in L2 cache
 
 
 def adam_step(params, grads, state, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, **_):

@@ -239,11 +239,11 @@ def test_optimizers_follow_torch_optim(optimizer, weight_decay):
                 for W in params[0::2]:
                     W.mul_(1 - 0.01 * weight_decay)
         torch_optimizer.step()
-    for name, value in torch_grads_free_params(model).items():
+    for name, value in torch_params(model).items():
         np.testing.assert_allclose(net.params[name], value, rtol=1e-10, atol=1e-12, err_msg=name)
 
 
-def torch_grads_free_params(model):
+def torch_params(model):
     """{"W1": W1, "b1": b1, ...} read back from an nn.Sequential built by torch_copy."""
     linears = [m for m in model if isinstance(m, torch.nn.Linear)]
     out = {}
@@ -251,6 +251,27 @@ def torch_grads_free_params(model):
         out[f"W{l}"] = linear.weight.detach().numpy().T
         out[f"b{l}"] = linear.bias.detach().numpy()
     return out
+
+
+@pytest.mark.parametrize("optimizer", sorted(OPTIMIZERS))
+def test_optimizer_steps_accept_new_gradient_arrays_and_leave_them_alone(optimizer):
+    # an optimiser step called with fresh gradient arrays each time (as a chapter may do) matches
+    # torch.optim, and never writes into the gradients it is given
+    rng = np.random.default_rng(0)
+    params = {"W1": rng.normal(size=(300, 70))}  # more numbers than one Adam block
+    W = torch.tensor(params["W1"], requires_grad=True)
+    torch_optimizer = {"sgd": lambda: torch.optim.SGD([W], lr=0.01),
+                       "momentum": lambda: torch.optim.SGD([W], lr=0.01, momentum=0.9),
+                       "adam": lambda: torch.optim.Adam([W], lr=0.01)}[optimizer]()
+    state = {}
+    for _ in range(3):
+        grads = {"W1": rng.normal(size=(300, 70))}
+        saved = grads["W1"].copy()
+        OPTIMIZERS[optimizer](params, grads, state, 0.01, momentum=0.9, betas=(0.9, 0.999), eps=1e-8)
+        assert np.array_equal(grads["W1"], saved)
+        W.grad = torch.from_numpy(saved)
+        torch_optimizer.step()
+    np.testing.assert_allclose(params["W1"], W.detach().numpy(), rtol=1e-12, atol=1e-14)
 
 
 def test_l2_in_training_shrinks_weights():
@@ -302,6 +323,18 @@ def test_different_shuffling_seed_changes_history():
     losses = [train(MLP([2, 8, 3], seed=4), X, y, lr=0.01, num_epochs=2, batch_size=7, seed=s)["train_loss"]
               for s in (0, 1)]
     assert losses[0] != losses[1]
+
+
+def test_progress_bar_does_not_change_training():
+    # progress=True shows a bar and trains exactly as progress=False does
+    X, y = separable_blobs(2)
+    histories = []
+    for progress in (False, True):
+        net = MLP([2, 4, 1], activation="tanh", loss="bce", seed=0)
+        history = train(net, X, y, lr=0.01, num_epochs=2, batch_size=8, progress=progress)
+        del history["epoch_time"]
+        histories.append(history)
+    assert histories[0] == histories[1]
 
 
 def test_history_has_validation_entries_per_epoch():
