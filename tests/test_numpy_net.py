@@ -450,11 +450,16 @@ def test_mlp_rejects_bad_arguments(kwargs, error, match):
     (np.zeros((2, 3, 1)), r"X must be 2-D .* got shape \(2, 3, 1\)"),
     (np.zeros((4, 2)), r"X must have 3 columns .* got shape \(4, 2\)"),
 ])
-@pytest.mark.parametrize("method", ["forward", "predict", "hidden"])
+@pytest.mark.parametrize("method", ["forward", "predict", "hidden", "loss", "gradients", "accuracy", "train"])
 def test_bad_X_shape(X, match, method):
-    # X of the wrong rank or width is rejected with its shape in the message
+    # X of the wrong rank or width is rejected by every method, with its shape in the message
+    net = MLP([3, 4, 2])
+    y = np.zeros(len(X), dtype=int)
+    call = {"forward": lambda: net.forward(X), "predict": lambda: net.predict(X), "hidden": lambda: net.hidden(X),
+            "loss": lambda: net.loss(X, y), "gradients": lambda: net.gradients(X, y),
+            "accuracy": lambda: net.accuracy(X, y), "train": lambda: train(net, X, y)}[method]
     with pytest.raises(ValueError, match=match):
-        getattr(MLP([3, 4, 2]), method)(X)
+        call()
 
 
 def test_X_of_strings_is_a_type_error():
