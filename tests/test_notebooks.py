@@ -75,7 +75,7 @@ def test_one_title(path):
 def test_learning_objectives_summary_and_exercises(path):
     # every chapter states what it teaches, sums up, and has at least 3 exercises, each with a solution
     text = "\n".join(source(c) for c in load(path)["cells"] if c["cell_type"] == "markdown")
-    assert re.search(r"^#+ .*(what you will learn|learning objectives)", text, re.I | re.M)
+    assert re.search(r"^(#+ |\*\*).*(what you will learn|learning objectives)", text, re.I | re.M)
     assert re.search(r"^## .*summary", text, re.I | re.M)
     exercises = re.findall(r"^[:`]{3,}\{exercise\}", text, re.M)
     labels = re.findall(r"^[:`]{3,}\{exercise\}\s*\n:label: (\S+)", text, re.M)
