@@ -342,8 +342,8 @@ def test_history_has_validation_entries_per_epoch():
     X, y = separable_blobs(2)
     net = MLP([2, 4, 1], activation="tanh", loss="bce")
     history = train(net, X, y, lr=0.01, num_epochs=3, batch_size=8, X_val=X[::2], y_val=y[::2])
-    assert {k: len(v) for k, v in history.items()} == {k: 3 for k in
-                                                       ("train_loss", "train_acc", "val_loss", "val_acc", "lr", "epoch_time")}
+    keys = ("train_loss", "train_acc", "val_loss", "val_acc", "lr", "epoch_time")
+    assert {k: len(v) for k, v in history.items()} == {k: 3 for k in keys}
     assert history["val_loss"][-1] == pytest.approx(net.loss(X[::2], y[::2]))
     assert history["val_acc"][-1] == net.accuracy(X[::2], y[::2])
 
@@ -387,7 +387,8 @@ def test_cache_and_hidden_layers_are_consistent():
 
 def test_init_scales():
     # xavier has std sqrt(2/(n_in+n_out)), he sqrt(2/n_in), normal 1, zeros 0; biases start at 0
-    stds = {init: MLP([400, 200, 1], init=init, seed=0).params["W1"].std() for init in ("xavier", "he", "normal", "zeros")}
+    inits = ("xavier", "he", "normal", "zeros")
+    stds = {init: MLP([400, 200, 1], init=init, seed=0).params["W1"].std() for init in inits}
     assert stds["xavier"] == pytest.approx(np.sqrt(2 / 600), rel=0.02)
     assert stds["he"] == pytest.approx(np.sqrt(2 / 400), rel=0.02)
     assert stds["normal"] == pytest.approx(1.0, rel=0.02)
