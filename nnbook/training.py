@@ -241,6 +241,30 @@ def load_checkpoint(model: nn.Module, path: str | os.PathLike) -> dict:
     return payload.get("extra", {})
 
 
+class _NoBar:
+    """Stands in for a tqdm bar when progress is off (so tqdm is not even imported)."""
+
+    def __init__(self, iterable):
+        self.iterable = iterable
+
+    def __iter__(self):
+        return iter(self.iterable)
+
+    def set_postfix(self, **kwargs):
+        pass
+
+    def close(self):
+        pass
+
+
+def _progress_bar(iterable, enabled: bool):
+    if not enabled:
+        return _NoBar(iterable)
+    from tqdm.auto import tqdm  # a widget in Jupyter/Colab, text in a terminal
+
+    return tqdm(iterable, desc="epochs")
+
+
 def fit(model: nn.Module, X_train, y_train, X_val=None, y_val=None, *, optimizer: torch.optim.Optimizer,
         num_epochs: int, batch_size: int, loss_fn: Callable | None = None, scheduler=None,
         augment: Callable | None = None, patience: int | None = None,
@@ -280,12 +304,10 @@ def fit(model: nn.Module, X_train, y_train, X_val=None, y_val=None, *, optimizer
     model.to(device)
     torch.manual_seed(int(seed))
 
-    from tqdm.auto import tqdm
-
     history = {key: [] for key in ("train_loss", "train_acc", "val_loss", "val_acc", "lr", "epoch_time")}
     history.update(best_epoch=None, best_val_acc=None, stopped_early=False)
     best_state, epochs_since_best = None, 0
-    bar = tqdm(range(1, num_epochs + 1), desc="epochs", disable=not progress)
+    bar = _progress_bar(range(1, num_epochs + 1), enabled=progress)
     for epoch in bar:
         start = time.perf_counter()
         train_loss, train_acc = train_epoch(model, loader, loss_fn, optimizer, device, scheduler, augment)

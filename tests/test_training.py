@@ -88,6 +88,13 @@ def test_fit_is_reproducible_with_a_seed():
     assert runs[0] == runs[1]
 
 
+def test_progress_bar_does_not_change_training():
+    # progress=True (tqdm) gives the same losses as progress=False
+    X, y = tiny_data()
+    runs = [tiny_fit(tiny_model(), X, y, num_epochs=2, progress=flag)["train_loss"] for flag in (True, False)]
+    assert runs[0] == runs[1]
+
+
 def test_train_epoch_returns_mean_loss_and_accuracy():
     # train_epoch's loss is the mean over examples, so with lr=0 it equals evaluate's loss in train mode
     X, y = tiny_data()
