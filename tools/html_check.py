@@ -57,7 +57,9 @@ def check_page(page: Path, shots: Path) -> list[str]:
 
 def main(argv: list[str]) -> int:
     html = Path(argv[0] if argv else "_build/html").resolve()
-    pages = [html / "index.html", *sorted((html / "chapters").glob("*.html"))]
+    top = [p for p in sorted(html.glob("*.html")) if p.name not in ("genindex.html", "search.html")]
+    pages = [html / "index.html", *[p for p in top if p.name != "index.html"],
+             *sorted((html / "chapters").glob("*.html"))]
     if not pages[0].exists():
         sys.exit(f"html_check: no built book in {html}; run `make book` first")
     shots = html.parent / "screenshots"
