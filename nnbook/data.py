@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from nnbook.utils import folder_from_env
+
 MNIST_FILES = (
     "train-images-idx3-ubyte",
     "train-labels-idx1-ubyte",
@@ -20,11 +22,7 @@ MNIST_FILES = (
 
 def default_data_root() -> Path:
     """The folder that holds ``MNIST/``: ``$NNBOOK_DATA``, else ``~/.cache/nnbook/data``."""
-    env = os.environ.get("NNBOOK_DATA")
-    if env:
-        return Path(env).expanduser()
-    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(cache) / "nnbook" / "data"
+    return folder_from_env("NNBOOK_DATA", "data")
 
 
 def _missing_mnist_message(root: Path, reason: str) -> str:

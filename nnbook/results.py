@@ -16,16 +16,14 @@ import time
 from numbers import Integral, Real
 from pathlib import Path
 
+from nnbook.utils import folder_from_env
+
 ROW_KEYS = ("name", "value", "unit", "reference", "target", "note")
 
 
 def results_dir() -> Path:
     """The folder that ``report`` writes to: ``$NNBOOK_RESULTS_DIR`` or ``~/.cache/nnbook/results``."""
-    env = os.environ.get("NNBOOK_RESULTS_DIR")
-    if env:
-        return Path(env).expanduser()
-    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(cache) / "nnbook" / "results"
+    return folder_from_env("NNBOOK_RESULTS_DIR", "results")
 
 
 def _check_row(i: int, row) -> dict:

@@ -7,8 +7,22 @@ from __future__ import annotations
 
 import os
 import random
+from pathlib import Path
 
 import numpy as np
+
+
+def folder_from_env(variable: str, name: str) -> Path:
+    """The folder named by environment variable ``variable``, else ``~/.cache/nnbook/<name>``.
+
+    Respects ``XDG_CACHE_HOME``; used for the data (``NNBOOK_DATA``) and the results
+    (``NNBOOK_RESULTS_DIR``), so that nothing is written inside the book's folders.
+    """
+    value = os.environ.get(variable)
+    if value:
+        return Path(value).expanduser()
+    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(cache) / "nnbook" / name
 
 
 def seed_everything(seed: int) -> np.random.Generator:
