@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import json
 import math
-import os
 import re
 import time
 from numbers import Integral, Real
