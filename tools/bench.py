@@ -64,7 +64,12 @@ def machine() -> dict:
 
 def format_value(row: dict) -> str:
     value, unit = row["value"], row.get("unit") or ""
-    text = f"{value:,}" if isinstance(value, int) else f"{value:.4g}"
+    if isinstance(value, int):
+        text = f"{value:,}"
+    elif unit == "%":
+        text = f"{value:.2f}"
+    else:
+        text = f"{value:.4g}"
     return f"{text}{unit}" if unit in ("%", "×") else f"{text} {unit}".rstrip()
 
 
