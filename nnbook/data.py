@@ -1,6 +1,6 @@
 """Data sets for the book: MNIST through torchvision, with a clear error when it is missing.
 
-Introduced in Chapter 1; Chapter 5 is the first to train on MNIST. Where the files
+Introduced in Chapter 5, the first to train on MNIST; Chapter 6 uses it too. Where the files
 are looked for: the ``root`` argument, else the ``NNBOOK_DATA`` environment variable,
 else a per-user cache folder. ``root`` is the folder that *holds* ``MNIST/``.
 """
@@ -10,14 +10,25 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from nnbook.utils import folder_from_env
-
 MNIST_FILES = (
     "train-images-idx3-ubyte",
     "train-labels-idx1-ubyte",
     "t10k-images-idx3-ubyte",
     "t10k-labels-idx1-ubyte",
 )
+
+
+def folder_from_env(variable: str, name: str) -> Path:
+    """The folder named by environment variable ``variable``, else ``~/.cache/nnbook/<name>``.
+
+    Respects ``XDG_CACHE_HOME``; used for the data (``NNBOOK_DATA``) and the results
+    (``NNBOOK_RESULTS_DIR``), so that nothing is written inside the book's folders.
+    """
+    value = os.environ.get(variable)
+    if value:
+        return Path(value).expanduser()
+    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(cache) / "nnbook" / name
 
 
 def default_data_root() -> Path:

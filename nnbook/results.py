@@ -15,7 +15,7 @@ import time
 from numbers import Integral, Real
 from pathlib import Path
 
-from nnbook.utils import folder_from_env
+from nnbook.data import folder_from_env
 
 ROW_KEYS = ("name", "value", "unit", "reference", "target", "note")
 

@@ -1,4 +1,4 @@
-"""Tests of nnbook.training: loops, evaluation, early stopping, checkpoints, bad inputs."""
+"""Tests of nnbook.torch_training: loops, evaluation, early stopping, checkpoints, bad inputs."""
 
 import math
 import os
@@ -8,8 +8,8 @@ import pytest
 import torch
 from torch import nn
 
-from nnbook.training import (as_tensors, evaluate, fit, load_checkpoint, make_loader, predict,
-                             predict_logits, save_checkpoint, train_epoch)
+from nnbook.torch_training import (as_tensors, evaluate, fit, load_checkpoint, make_loader, predict,
+                                   predict_logits, save_checkpoint, train_epoch)
 
 
 def tiny_data(n=64, d=5, n_classes=3, seed=0):

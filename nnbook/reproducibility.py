@@ -1,28 +1,13 @@
-"""Reproducibility and hardware: seeding every random generator, choosing a device.
+"""Reproducible runs on any hardware: seed every random generator, choose the device.
 
 Introduced in Chapter 1 and used by every chapter after it.
 """
 
 from __future__ import annotations
 
-import os
 import random
-from pathlib import Path
 
 import numpy as np
-
-
-def folder_from_env(variable: str, name: str) -> Path:
-    """The folder named by environment variable ``variable``, else ``~/.cache/nnbook/<name>``.
-
-    Respects ``XDG_CACHE_HOME``; used for the data (``NNBOOK_DATA``) and the results
-    (``NNBOOK_RESULTS_DIR``), so that nothing is written inside the book's folders.
-    """
-    value = os.environ.get(variable)
-    if value:
-        return Path(value).expanduser()
-    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(cache) / "nnbook" / name
 
 
 def seed_everything(seed: int) -> np.random.Generator:
@@ -38,8 +23,7 @@ def seed_everything(seed: int) -> np.random.Generator:
     seed = int(seed)
     random.seed(seed)
     np.random.seed(seed)
-    os.environ["PYTHONHASHSEED"] = str(seed)
-    import torch  # imported here so that `import nnbook.utils` stays cheap
+    import torch  # imported here so that `import nnbook.reproducibility` stays cheap
 
     torch.manual_seed(seed)  # seeds the CPU and every CUDA device
     return np.random.default_rng(seed)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from nnbook.utils import get_device, seed_everything
+from nnbook.reproducibility import get_device, seed_everything
 
 
 def test_seed_everything_makes_every_generator_repeat():
