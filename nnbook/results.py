@@ -1,8 +1,9 @@
 """Headline numbers: shown at the end of a chapter beside the reference figures, and saved.
 
-Introduced in Chapter 1; every chapter ends with one ``report(...)`` call. The same call
-writes ``<results dir>/<chapter>.json``, which ``make bench`` collects into
-``bench/results.json``. The folder is ``$NNBOOK_RESULTS_DIR``, else ``~/.cache/nnbook/results``.
+Introduced in Chapter 1; every chapter ends with one ``report(...)`` call. When
+``$NNBOOK_RESULTS_DIR`` is set (``make bench``, the book build in CI) the same call writes
+``<that folder>/<chapter>.json``; ``make bench`` collects these, and a later chapter can read
+an earlier one's numbers with ``recorded_results``. A reader's run writes nothing.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import os
 import re
 import time
 from numbers import Integral, Real
@@ -89,7 +91,7 @@ class ResultsTable:
         return f'<table class="nnbook-results"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def report(chapter: str, rows: list[dict], save: bool = True) -> ResultsTable:
+def report(chapter: str, rows: list[dict], save: bool | None = None) -> ResultsTable:
     """Show a chapter's headline numbers beside their references and save them as JSON.
 
     chapter: the notebook's name, e.g. ``"01_neuron"`` (letters, digits, ``_`` and ``-``).
@@ -97,7 +99,8 @@ def report(chapter: str, rows: list[dict], save: bool = True) -> ResultsTable:
         optionally, ``unit`` (e.g. ``"%"``, ``"s"``), ``reference`` (the published figure, a
         number in the same unit or a string), ``target`` (what the book must reach, e.g.
         ``"≥ 98.3%"``) and ``note`` (where the reference comes from).
-    save: write ``<results_dir()>/<chapter>.json`` (default True).
+    save: write ``<results_dir()>/<chapter>.json``; by default only when ``$NNBOOK_RESULTS_DIR``
+        is set, so that running a chapter in Jupyter writes nothing into the reader's home folder.
     """
     if not isinstance(chapter, str) or not re.fullmatch(r"[A-Za-z0-9_\-]+", chapter):
         raise ValueError(f"chapter must be a name of letters, digits, '_' or '-', got {chapter!r}")
@@ -108,6 +111,8 @@ def report(chapter: str, rows: list[dict], save: bool = True) -> ResultsTable:
     if len(set(names)) != len(names):
         raise ValueError(f"result names must be unique within a chapter, got {names}")
     path = None
+    if save is None:
+        save = bool(os.environ.get("NNBOOK_RESULTS_DIR"))
     if save:
         folder = results_dir()
         folder.mkdir(parents=True, exist_ok=True)
@@ -117,3 +122,33 @@ def report(chapter: str, rows: list[dict], save: bool = True) -> ResultsTable:
         tmp.write_text(json.dumps(payload, indent=2))
         tmp.replace(path)  # atomic: a reader never sees half a file
     return ResultsTable(chapter, clean, path)
+
+
+def recorded_results(chapter: str) -> dict[str, dict] | None:
+    """The rows an earlier run of ``chapter`` saved with ``report``, by name; None if it has not run.
+
+    Looks in ``results_dir()``. Lets a chapter show an earlier chapter's measured numbers
+    without training its models again.
+    """
+    if not isinstance(chapter, str) or not re.fullmatch(r"[A-Za-z0-9_\-]+", chapter):
+        raise ValueError(f"chapter must be a name of letters, digits, '_' or '-', got {chapter!r}")
+    path = results_dir() / f"{chapter}.json"
+    if not path.is_file():
+        return None
+    return {row["name"]: row for row in json.loads(path.read_text())["results"]}
+
+
+def glue(name: str, value) -> None:
+    """Hand a computed number to the book's text, where ``{glue:text}`name:.2f``` shows it.
+
+    In the book build myst-nb replaces each such role with ``value`` as computed in this run,
+    so the text never goes stale. Where myst-nb is not installed (Colab, a plain Jupyter)
+    there is no text to fill in and this does nothing: print the number in the cell instead.
+    """
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_]+", name):
+        raise ValueError(f"name must be letters, digits and '_', got {name!r}")
+    try:
+        from myst_nb import glue as myst_glue
+    except ImportError:
+        return
+    myst_glue(name, value, display=False)

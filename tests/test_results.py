@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from nnbook.results import report, results_dir
+from nnbook.results import glue, recorded_results, report
 
 
 @pytest.fixture(autouse=True)
@@ -47,9 +47,25 @@ def test_report_save_false_writes_nothing(tmp_path):
     assert not (tmp_path / "99_demo.json").exists()
 
 
-def test_results_dir_follows_env(tmp_path):
-    # NNBOOK_RESULTS_DIR decides where results go
-    assert results_dir() == tmp_path
+def test_report_writes_nothing_for_a_reader(monkeypatch, tmp_path):
+    # without NNBOOK_RESULTS_DIR (a student running a chapter) nothing lands in the home folder
+    monkeypatch.delenv("NNBOOK_RESULTS_DIR")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    table = report("99_demo", [{"name": "a", "value": 1}])
+    assert table.path is None and not (tmp_path / "home").exists() and not (tmp_path / "cache").exists()
+
+
+def test_a_later_chapter_reads_what_an_earlier_one_recorded():
+    # recorded_results gives back the saved rows by name
+    report("98_earlier", [{"name": "test accuracy", "value": 97.5, "unit": "%"}, {"name": "parameters", "value": 7850}])
+    rows = recorded_results("98_earlier")
+    assert rows["test accuracy"]["value"] == 97.5 and rows["parameters"]["value"] == 7850
+
+
+def test_recorded_results_of_a_chapter_that_has_not_run_is_none():
+    # a chapter that has not run has recorded nothing
+    assert recorded_results("97_never_run") is None
 
 
 @pytest.mark.parametrize("chapter", ["", "../evil", "a b", 3])
@@ -99,3 +115,34 @@ def test_report_rejects_non_dict_row():
     # rows are dicts
     with pytest.raises(TypeError, match=r"rows\[0\] must be a dict"):
         report("99_demo", [("a", 1)])
+
+
+def test_glue_without_myst_nb_does_nothing(monkeypatch):
+    # in Colab (no myst-nb) gluing must not fail: there is no text to fill in
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_myst(name, *args, **kwargs):
+        if name.startswith("myst_nb"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_myst)
+    assert glue("acc_cnn", 99.5) is None
+
+
+def test_glue_hands_the_value_to_myst_nb(monkeypatch):
+    # in the book build the value reaches myst-nb under its name, without showing in the cell
+    pytest.importorskip("myst_nb")
+    calls = []
+    monkeypatch.setattr("myst_nb.glue", lambda *args, **kwargs: calls.append((args, kwargs)))
+    glue("acc_cnn", 99.5)
+    assert calls == [(("acc_cnn", 99.5), {"display": False})]
+
+
+@pytest.mark.parametrize("name", ["acc cnn", "", "a-b", 3])
+def test_glue_rejects_names_myst_cannot_refer_to(name):
+    # the name appears in markdown roles: letters, digits and '_' only
+    with pytest.raises(ValueError, match="name must be letters"):
+        glue(name, 1.0)

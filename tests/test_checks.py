@@ -1,0 +1,47 @@
+"""Tests of nnbook.checks: the one rule (wrong type -> TypeError, wrong value -> ValueError)."""
+
+import numpy as np
+import pytest
+
+from nnbook.checks import check_array, check_choice, check_number, check_positive_int, check_probability
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: check_positive_int("n", 1.0), TypeError, "n must be a positive int, got float 1.0"),
+    (lambda: check_positive_int("n", True), TypeError, "n must be a positive int, got bool"),
+    (lambda: check_positive_int("n", None), TypeError, "n must be a positive int, got NoneType"),
+    (lambda: check_positive_int("n", 0), ValueError, "n must be a positive int, got 0"),
+    (lambda: check_positive_int("n", -3, allow_none=True), ValueError, "got -3"),
+    (lambda: check_number("lr", "0.1"), TypeError, "lr must be a number, got str"),
+    (lambda: check_number("lr", float("nan")), ValueError, "lr must be finite"),
+    (lambda: check_number("lr", 0.0, low=0.0, low_open=True), ValueError, "lr must be > 0, got 0"),
+    (lambda: check_number("lr", -1, low=0.0), ValueError, "lr must be >= 0, got -1"),
+    (lambda: check_number("x", 2, high=1.0), ValueError, "x must be <= 1, got 2"),
+    (lambda: check_probability("p", 1.5), ValueError, "p must be <= 1, got 1.5"),
+    (lambda: check_probability("p", 1.0, allow_one=False), ValueError, "p must be < 1, got 1"),
+    (lambda: check_probability("p", -0.1), ValueError, "p must be >= 0"),
+    (lambda: check_choice("activation", "sigmod", ["relu", "sigmoid"]), ValueError,
+     r"unknown activation 'sigmod'; choose one of \['relu', 'sigmoid'\]"),
+    (lambda: check_choice("activation", 3, ["relu"]), TypeError, "activation must be one of"),
+    (lambda: check_array("X", [[1.0]]), TypeError, "X must be a NumPy array, got list"),
+    (lambda: check_array("X", np.array(["a"])), TypeError, "X must hold real numbers"),
+    (lambda: check_array("X", np.zeros(3), ndim=4, layout="(n, C, H, W)"), ValueError,
+     r"X must be 4-D \(n, C, H, W\), got shape \(3,\)"),
+])
+def test_bad_values_name_the_rule_and_the_value(call, error, message):
+    # each rule raises its own error type, and the message says the rule and what was received
+    with pytest.raises(error, match=message):
+        call()
+
+
+@pytest.mark.parametrize("call, expected", [
+    (lambda: check_positive_int("n", np.int64(3)), 3),
+    (lambda: check_positive_int("n", None, allow_none=True), None),
+    (lambda: check_number("lr", np.float32(0.5), low=0.0, low_open=True), 0.5),
+    (lambda: check_probability("p", 1), 1.0),
+    (lambda: check_choice("loss", "mse", {"mse": None}), "mse"),
+])
+def test_good_values_come_back_in_plain_types(call, expected):
+    # accepted values are returned as plain Python numbers (NumPy scalars included)
+    result = call()
+    assert result == expected and type(result) is type(expected)
