@@ -54,6 +54,27 @@ def check_choice(name: str, value, choices) -> str:
     return value
 
 
+def check_seed(name: str, value) -> int:
+    """Return ``value`` as an int seed in [0, 2**32), the range NumPy, PyTorch and scikit-learn all accept."""
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
+    if not 0 <= value < 2**32:
+        raise ValueError(f"{name} must be in [0, 2**32), got {value}")
+    return int(value)
+
+
+def check_type(name: str, value, types, rule: str, allow_none: bool = False):
+    """Return ``value`` when it is an instance of ``types`` (or None when allowed).
+
+    rule: what ``value`` must be, in words, for the message, e.g. ``"a torch.nn.Module"``.
+    Pass ``collections.abc.Callable`` as ``types`` for functions.
+    """
+    if (allow_none and value is None) or isinstance(value, types):
+        return value
+    rule = f"{rule} or None" if allow_none else rule
+    raise TypeError(f"{name} must be {rule}, got {type(value).__name__}")
+
+
 def check_array(name: str, value, ndim: int | None = None, layout: str = "") -> np.ndarray:
     """Return ``value`` as a NumPy array of real numbers with ``ndim`` dimensions.
 

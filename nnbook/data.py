@@ -10,6 +10,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
+
+from nnbook.checks import check_array, check_choice, check_positive_int, check_seed, check_type
+
 MNIST_FILES = (
     "train-images-idx3-ubyte",
     "train-labels-idx1-ubyte",
@@ -56,21 +60,20 @@ def load_mnist(train: bool = True, root: str | os.PathLike | None = None, transf
     The files are downloaded on first use when there is a network; otherwise the
     error names the files and the folder it looked in.
     """
-    if not isinstance(train, bool):
-        raise TypeError(f"train must be True or False, got {type(train).__name__} {train!r}")
-    if root is not None and not isinstance(root, (str, os.PathLike)):
-        raise TypeError(f"root must be a path or None, got {type(root).__name__} {root!r}")
+    check_type("train", train, bool, "True or False")
+    check_type("root", root, (str, os.PathLike), "a path", allow_none=True)
     root = Path(root).expanduser() if root is not None else default_data_root()
     if root.exists() and not root.is_dir():
         raise ValueError(f"root must be a folder that holds MNIST/, got the file {root}")
 
-    from torchvision import datasets
+    from torchvision import datasets  # here: nnbook.results imports this module, and should stay cheap
 
     try:
         return datasets.MNIST(root=str(root), train=train, download=True, transform=transform)
     except (RuntimeError, OSError, ValueError) as error:  # no network, or a damaged download
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise FileNotFoundError(_missing_mnist_message(root, first_line)) from None
+        lines = str(error).strip().splitlines()
+        reason = lines[-1] if lines else type(error).__name__  # the last line says why, e.g. no network
+        raise FileNotFoundError(_missing_mnist_message(root, reason)) from None
 
 
 def load_mnist_arrays(train: bool = True, root: str | os.PathLike | None = None, dtype: str = "float32"):
@@ -82,34 +85,28 @@ def load_mnist_arrays(train: bool = True, root: str | os.PathLike | None = None,
     Returns ``X: (n, 784)`` with pixels scaled to [0, 1] (row-major 28×28 images) and
     ``y: (n,)`` int64 labels in 0..9.
     """
-    import numpy as np
-
-    if dtype not in ("float32", "float64"):
-        raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
-    data = load_mnist(train=train, root=root)  # checks train and root
+    check_choice("dtype", dtype, ("float32", "float64"))
+    data = load_mnist(train=train, root=root)
     images = data.data.numpy()  # (n, 28, 28) uint8
     X = images.reshape(len(images), 28 * 28).astype(dtype) / np.array(255, dtype=dtype)
     y = data.targets.numpy().astype(np.int64)
     return X, y
 
 
-def train_val_split(n: int, n_val: int, seed: int):
-    """Shuffle the indices ``0..n-1`` with ``seed`` and cut off ``n_val`` of them for validation.
+def train_val_split(y, n_val: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Split the indices of the labels ``y`` into a training and a validation part, stratified.
 
-    n: number of examples; n_val: size of the validation part, 0 < n_val < n.
-    Returns ``(train_idx, val_idx)``: int64 arrays of sizes ``n - n_val`` and ``n_val``,
-    disjoint, together covering every index once. The same seed gives the same split.
+    y: (n,) class labels; n_val: size of the validation part, 0 < n_val < n; seed: an int.
+    Each class keeps (as nearly as possible) its share of ``y`` in both parts: scikit-learn's
+    ``train_test_split(..., stratify=y)``. Returns ``(train_idx, val_idx)``: int64 index arrays
+    of sizes ``n - n_val`` and ``n_val``, disjoint, covering every index once. The same seed
+    gives the same split.
     """
-    import numpy as np
+    y = check_array("y", y, ndim=1, layout="(n,) class labels")
+    n_val = check_positive_int("n_val", n_val)
+    seed = check_seed("seed", seed)
+    from sklearn.model_selection import train_test_split  # here, like torchvision above
 
-    for name, value in (("n", n), ("n_val", n_val), ("seed", seed)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
-    if n < 2:
-        raise ValueError(f"n must be at least 2 to leave examples on both sides, got {n}")
-    if not 0 < n_val < n:
-        raise ValueError(f"n_val must satisfy 0 < n_val < n (n={n}), got {n_val}")
-    if seed < 0:
-        raise ValueError(f"seed must be non-negative, got {seed}")
-    order = np.random.default_rng(int(seed)).permutation(int(n)).astype(np.int64)
-    return order[n_val:], order[:n_val]
+    # sklearn explains n_val >= n, and classes too small to appear in both parts
+    train_idx, val_idx = train_test_split(np.arange(len(y)), test_size=n_val, random_state=seed, stratify=y)
+    return train_idx, val_idx

@@ -1,7 +1,8 @@
-"""Plots used across the book: decision boundaries, activation functions, loss curves.
+"""Plots used across the book: decision boundaries, activation functions, loss curves, digits.
 
-Introduced in Chapter 1 (activations, one neuron's boundary) and Chapter 2 (loss curves).
-Every function takes ``ax=None``, draws on it (or on a new one) and returns it.
+Introduced in Chapter 1 (activations, one neuron's boundary) and Chapter 2 (loss curves);
+Chapter 5 adds digit grids and confusion matrices. Every function takes ``ax=None`` (``axes``
+for a grid), draws on it (or on a new figure) and returns it; none calls ``plt.show()``.
 """
 
 from __future__ import annotations
@@ -10,13 +11,15 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
+from nnbook.checks import check_number, check_positive_int, check_type
 
-def _get_ax(ax):
+
+def _get_ax(ax, figsize=(5, 4)):
     """Return ``ax``, or the axes of a new figure when ``ax`` is None."""
     if ax is None:
         import matplotlib.pyplot as plt
 
-        _, ax = plt.subplots(figsize=(5, 4))
+        _, ax = plt.subplots(figsize=figsize)
     return ax
 
 
@@ -39,20 +42,16 @@ def plot_decision_boundary(
     levels: the contour levels drawn as lines (default: the 0.5 decision boundary).
     Returns ax.
     """
+    check_type("predict", predict, Callable, "callable")
     X = np.asarray(X, dtype=float)
-    y = np.asarray(y).ravel() if np.ndim(y) == 2 and 1 in np.shape(y) else np.asarray(y)
-    if not callable(predict):
-        raise TypeError(f"predict must be callable, got {type(predict).__name__}")
+    y = np.asarray(y).ravel() if np.ndim(y) == 2 and 1 in np.shape(y) else np.asarray(y)  # (n, 1) -> (n,)
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(f"X must have shape (n_samples, 2), got shape {X.shape}")
     if y.ndim != 1 or len(y) != len(X):
         raise ValueError(f"y must have shape (n_samples,) = ({len(X)},) to match X, got shape {y.shape}")
-    if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)):
-        raise TypeError(f"resolution must be an int, got {type(resolution).__name__} {resolution!r}")
-    if resolution < 2:
-        raise ValueError(f"resolution must be a positive int >= 2 (grid points per axis), got {resolution}")
-    if padding < 0:
-        raise ValueError(f"padding must be >= 0, got {padding}")
+    if check_positive_int("resolution", resolution) < 2:
+        raise ValueError(f"resolution must be >= 2 (grid points per axis), got {resolution}")
+    padding = check_number("padding", padding, low=0.0)
 
     x_min, y_min = X.min(axis=0) - padding
     x_max, y_max = X.max(axis=0) + padding
@@ -94,10 +93,8 @@ def plot_activation(
     label: legend name of f, e.g. "sigmoid"; the derivative is labelled with a prime.
     Returns ax.
     """
-    if not callable(f):
-        raise TypeError(f"f must be callable, got {type(f).__name__}")
-    if df is not None and not callable(df):
-        raise TypeError(f"df must be callable or None, got {type(df).__name__}")
+    check_type("f", f, Callable, "callable")
+    check_type("df", df, Callable, "callable", allow_none=True)
     z = np.linspace(-5, 5, 401) if z is None else np.asarray(z, dtype=float)
     if z.ndim != 1 or len(z) < 2:
         raise ValueError(f"z must be a 1-D array of at least 2 points, got shape {z.shape}")
@@ -177,21 +174,20 @@ def show_digits(images, labels=None, predicted=None, ncols: int = 5, axes=None):
     if images.ndim != 3 or len(images) == 0:
         raise ValueError(f"images must have shape (n, side*side) or (n, side, side) with n >= 1, got {images.shape}")
     n = len(images)
+    labels = None if labels is None else _as_numpy(labels, "labels")
+    predicted = None if predicted is None else _as_numpy(predicted, "predicted")
     for name, values in (("labels", labels), ("predicted", predicted)):
-        if values is not None and len(_as_numpy(values, name)) != n:
-            raise ValueError(f"{name} must have one entry per image ({n}), got {len(_as_numpy(values, name))}")
-    if isinstance(ncols, bool) or not isinstance(ncols, (int, np.integer)) or ncols <= 0:
-        raise ValueError(f"ncols must be a positive int, got {ncols!r}")
+        if values is not None and len(values) != n:
+            raise ValueError(f"{name} must have one entry per image ({n}), got {len(values)}")
+    ncols = check_positive_int("ncols", ncols)
     if axes is None:
         import matplotlib.pyplot as plt
 
-        nrows = -(-n // ncols)
+        nrows = -(-n // ncols)  # ceil(n / ncols)
         _, axes = plt.subplots(nrows, min(ncols, n), figsize=(1.6 * min(ncols, n), 1.9 * nrows), squeeze=False)
     axes = np.asarray(axes).ravel()
     if len(axes) < n:
         raise ValueError(f"axes must hold at least one axis per image ({n}), got {len(axes)}")
-    labels = None if labels is None else _as_numpy(labels, "labels")
-    predicted = None if predicted is None else _as_numpy(predicted, "predicted")
     for i, ax in enumerate(axes):
         ax.axis("off")
         if i >= n:
@@ -217,30 +213,24 @@ def plot_confusion_matrix(y_true, y_pred, ax=None, n_classes: int | None = None)
         raise ValueError(f"y_true and y_pred must be 1-D with the same non-zero length, got shapes "
                          f"{y_true.shape} and {y_pred.shape}")
     for name, values in (("y_true", y_true), ("y_pred", y_pred)):
-        if not np.issubdtype(values.dtype, np.integer) or values.min() < 0:
-            raise ValueError(f"{name} must hold non-negative integer labels, got dtype {values.dtype}, min {values.min()}")
-    if n_classes is None:
-        n_classes = int(max(y_true.max(), y_pred.max())) + 1
-    elif isinstance(n_classes, bool) or not isinstance(n_classes, (int, np.integer)) or n_classes <= max(y_true.max(), y_pred.max()):
-        raise ValueError(f"n_classes must be an int larger than every label, got {n_classes!r}")
+        if not np.issubdtype(values.dtype, np.integer):
+            raise TypeError(f"{name} must hold integer labels, got dtype {values.dtype}")
+        if values.min() < 0:
+            raise ValueError(f"{name} must hold non-negative labels, got {values.min()}")
+    largest = int(max(y_true.max(), y_pred.max()))
+    n_classes = largest + 1 if n_classes is None else check_positive_int("n_classes", n_classes)
+    if n_classes <= largest:
+        raise ValueError(f"n_classes must be larger than every label (largest {largest}), got {n_classes}")
     import seaborn as sns
+    from matplotlib.colors import LogNorm
     from sklearn.metrics import confusion_matrix
 
     counts = confusion_matrix(y_true, y_pred, labels=np.arange(n_classes))
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=(6, 5))
+    ax = _get_ax(ax, figsize=(6, 5))
     annot = np.where(counts > 0, counts.astype(str), "")  # empty cells stay blank
+    log_scale = LogNorm(vmin=1, vmax=max(int(counts.max()), 2))  # a few mistakes still show beside thousands of hits
     sns.heatmap(counts, annot=annot, fmt="", cmap="Blues", cbar=False, square=True, ax=ax,
-                annot_kws={"fontsize": 8}, norm=_log_norm(counts))
+                annot_kws={"fontsize": 8}, norm=log_scale)
     ax.set_xlabel("predicted label")
     ax.set_ylabel("true label")
     return ax
-
-
-def _log_norm(counts: np.ndarray):
-    """A logarithmic colour scale so that a few mistakes still show beside thousands of hits."""
-    from matplotlib.colors import LogNorm
-
-    return LogNorm(vmin=1, vmax=max(int(counts.max()), 2))

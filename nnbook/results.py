@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import html
 import json
-import math
 import os
 import re
 import time
 from numbers import Integral, Real
 from pathlib import Path
 
+from nnbook.checks import check_number, check_type
 from nnbook.data import folder_from_env
 
 ROW_KEYS = ("name", "value", "unit", "reference", "target", "note")
+CHAPTER_NAME, CHAPTER_RULE = r"[A-Za-z0-9_\-]+", "a file name of letters, digits, '_' or '-'"
 
 
 def results_dir() -> Path:
@@ -27,27 +28,34 @@ def results_dir() -> Path:
     return folder_from_env("NNBOOK_RESULTS_DIR", "results")
 
 
+def _check_name(what: str, name, pattern: str, rule: str) -> str:
+    check_type(what, name, str, "a str")
+    if not re.fullmatch(pattern, name):
+        raise ValueError(f"{what} must be {rule}, got {name!r}")
+    return name
+
+
+def _plain_number(value):
+    """A NumPy or Python number as a plain int or float (what JSON writes)."""
+    return int(value) if isinstance(value, Integral) else float(value)
+
+
 def _check_row(i: int, row) -> dict:
-    if not isinstance(row, dict):
-        raise TypeError(f"rows[{i}] must be a dict with keys {ROW_KEYS}, got {type(row).__name__}")
+    check_type(f"rows[{i}]", row, dict, f"a dict with keys {ROW_KEYS}")
     unknown = set(row) - set(ROW_KEYS)
     if unknown:
         raise ValueError(f"rows[{i}] has unknown keys {sorted(unknown)}; allowed keys are {ROW_KEYS}")
-    if not isinstance(row.get("name"), str) or not row["name"]:
-        raise ValueError(f"rows[{i}] needs a non-empty string 'name', got {row.get('name')!r}")
-    value = row.get("value")
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(f"rows[{i}] ('{row['name']}'): value must be a real number, got {value!r}")
-    if not math.isfinite(float(value)):
-        raise ValueError(f"rows[{i}] ('{row['name']}'): value must be finite, got {value!r}")
+    name = check_type(f"rows[{i}]['name']", row.get("name"), str, "a str")
+    if not name:
+        raise ValueError(f"rows[{i}]['name'] must not be empty")
+    check_number(f"rows[{i}] ('{name}'): value", row.get("value"))
+    reference = check_type(f"rows[{i}] ('{name}'): reference", row.get("reference"), (Real, str),
+                           "a number or a str", allow_none=True)
     clean = {key: row.get(key) for key in ROW_KEYS}
-    clean["value"] = int(value) if isinstance(value, Integral) else float(value)
+    clean["value"] = _plain_number(row["value"])
     clean["unit"] = row.get("unit") or ""
-    reference = row.get("reference")
-    if isinstance(reference, Real) and not isinstance(reference, bool):
-        clean["reference"] = int(reference) if isinstance(reference, Integral) else float(reference)
-    elif reference is not None and not isinstance(reference, str):
-        raise TypeError(f"rows[{i}] ('{row['name']}'): reference must be a number, a string or None, got {reference!r}")
+    if isinstance(reference, Real):
+        clean["reference"] = _plain_number(reference)
     return clean
 
 
@@ -102,10 +110,10 @@ def report(chapter: str, rows: list[dict], save: bool | None = None) -> ResultsT
     save: write ``<results_dir()>/<chapter>.json``; by default only when ``$NNBOOK_RESULTS_DIR``
         is set, so that running a chapter in Jupyter writes nothing into the reader's home folder.
     """
-    if not isinstance(chapter, str) or not re.fullmatch(r"[A-Za-z0-9_\-]+", chapter):
-        raise ValueError(f"chapter must be a name of letters, digits, '_' or '-', got {chapter!r}")
-    if not isinstance(rows, (list, tuple)) or not rows:
-        raise ValueError(f"rows must be a non-empty list of dicts, got {rows!r}")
+    _check_name("chapter", chapter, CHAPTER_NAME, CHAPTER_RULE)
+    check_type("rows", rows, (list, tuple), "a list of dicts")
+    if not rows:
+        raise ValueError("rows must be a non-empty list of dicts, got an empty one")
     clean = [_check_row(i, row) for i, row in enumerate(rows)]
     names = [row["name"] for row in clean]
     if len(set(names)) != len(names):
@@ -130,8 +138,7 @@ def recorded_results(chapter: str) -> dict[str, dict] | None:
     Looks in ``results_dir()``. Lets a chapter show an earlier chapter's measured numbers
     without training its models again.
     """
-    if not isinstance(chapter, str) or not re.fullmatch(r"[A-Za-z0-9_\-]+", chapter):
-        raise ValueError(f"chapter must be a name of letters, digits, '_' or '-', got {chapter!r}")
+    _check_name("chapter", chapter, CHAPTER_NAME, CHAPTER_RULE)
     path = results_dir() / f"{chapter}.json"
     if not path.is_file():
         return None
@@ -145,8 +152,7 @@ def glue(name: str, value) -> None:
     so the text never goes stale. Where myst-nb is not installed (Colab, a plain Jupyter)
     there is no text to fill in and this does nothing: print the number in the cell instead.
     """
-    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_]+", name):
-        raise ValueError(f"name must be letters, digits and '_', got {name!r}")
+    _check_name("name", name, r"[A-Za-z0-9_]+", "letters, digits and '_' (myst-nb refers to it in the text)")
     try:
         from myst_nb import glue as myst_glue
     except ImportError:

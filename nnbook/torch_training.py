@@ -11,37 +11,25 @@ import math
 import os
 import tempfile
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 import numpy as np
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
+from tqdm.auto import tqdm  # a widget in Jupyter and Colab, text in a terminal
 
+from nnbook.checks import check_positive_int, check_seed, check_type
 
-def _check_positive_int(name: str, value, allow_none: bool = False) -> None:
-    if allow_none and value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be a positive int, got {type(value).__name__} {value!r}")
-    if value <= 0:
-        raise ValueError(f"{name} must be a positive int, got {value}")
-
-
-def _check_model(model) -> None:
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+ARRAY = (np.ndarray, torch.Tensor)
+PATH = (str, os.PathLike)
 
 
 def as_features(X) -> torch.Tensor:
     """Turn features ``X: (n, ...)`` (a NumPy array or a tensor) into a float32 tensor."""
-    if not isinstance(X, (np.ndarray, torch.Tensor)):
-        raise TypeError(f"X must be a NumPy array or a torch tensor, got {type(X).__name__}")
-    if isinstance(X, np.ndarray):
-        if not np.issubdtype(X.dtype, np.floating):
-            raise TypeError(f"X must hold floating-point numbers, got dtype {X.dtype}")
-        X = torch.from_numpy(np.asarray(X, dtype=np.float32))
+    check_type("X", X, ARRAY, "a NumPy array or a torch tensor")
+    X = torch.from_numpy(X) if isinstance(X, np.ndarray) else X
     if not X.is_floating_point():
         raise TypeError(f"X must hold floating-point numbers, got dtype {X.dtype}")
     if X.ndim < 1 or len(X) == 0:
@@ -52,27 +40,35 @@ def as_features(X) -> torch.Tensor:
 def as_tensors(X, y) -> tuple[torch.Tensor, torch.Tensor]:
     """Turn ``X: (n, ...)`` and integer labels ``y: (n,)`` (arrays or tensors) into float32 / int64 tensors."""
     X = as_features(X)
-    if not isinstance(y, (np.ndarray, torch.Tensor)):
-        raise TypeError(f"y must be a NumPy array or a torch tensor, got {type(y).__name__}")
-    y = torch.from_numpy(np.asarray(y)) if isinstance(y, np.ndarray) else y
-    if y.ndim != 1:
-        raise ValueError(f"y must be 1-D (n,) integer labels, got shape {tuple(y.shape)}")
+    check_type("y", y, ARRAY, "a NumPy array or a torch tensor")
+    y = torch.from_numpy(y) if isinstance(y, np.ndarray) else y
     if y.is_floating_point() or y.is_complex() or y.dtype == torch.bool:
         raise TypeError(f"y must hold integer class labels, got dtype {y.dtype}")
+    if y.ndim != 1:
+        raise ValueError(f"y must be 1-D (n,) integer labels, got shape {tuple(y.shape)}")
     if len(X) != len(y):
         raise ValueError(f"X and y must have the same number of examples, got {len(X)} and {len(y)}")
     return X, y.long()
 
 
-def make_loader(X, y, batch_size: int, shuffle: bool = True, seed: int = 0) -> DataLoader:
-    """A ``DataLoader`` over ``TensorDataset(X, y)``, reshuffled each epoch by a generator seeded with ``seed``.
+def make_loader(X, y, batch_size: int, shuffle: bool = True, seed: int | torch.Generator = 0) -> DataLoader:
+    """A ``DataLoader`` over ``TensorDataset(X, y)``; its shuffling draws from its own generator.
 
     X: (n, ...) features; y: (n,) integer labels; batch_size: positive int.
+    seed: an int in [0, 2**32) that seeds a new ``torch.Generator``, or a generator to draw from.
+    The same seed gives the same order of batches, epoch after epoch.
     """
-    _check_positive_int("batch_size", batch_size)
+    batch_size = check_positive_int("batch_size", batch_size)
     X, y = as_tensors(X, y)
-    generator = torch.Generator().manual_seed(int(seed))
-    return DataLoader(TensorDataset(X, y), batch_size=int(batch_size), shuffle=shuffle, generator=generator)
+    if isinstance(seed, torch.Generator):
+        generator = seed
+    else:
+        generator = torch.Generator().manual_seed(check_seed("seed", seed))
+    return DataLoader(TensorDataset(X, y), batch_size=batch_size, shuffle=shuffle, generator=generator)
+
+
+def _device_of(model: nn.Module, device) -> torch.device:
+    return torch.device(device) if device is not None else next(model.parameters()).device
 
 
 def train_epoch(model: nn.Module, batches: Iterable, loss_fn: Callable, optimizer: torch.optim.Optimizer,
@@ -86,14 +82,11 @@ def train_epoch(model: nn.Module, batches: Iterable, loss_fn: Callable, optimize
     The accuracy is the running one, measured in training mode (dropout on).
     Raises FloatingPointError when the loss becomes NaN or infinite.
     """
-    _check_model(model)
-    if not isinstance(optimizer, torch.optim.Optimizer):
-        raise TypeError(f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}")
-    if not callable(loss_fn):
-        raise TypeError(f"loss_fn must be callable, got {type(loss_fn).__name__}")
-    if augment is not None and not callable(augment):
-        raise TypeError(f"augment must be callable or None, got {type(augment).__name__}")
-    device = torch.device(device) if device is not None else next(model.parameters()).device
+    check_type("model", model, nn.Module, "a torch.nn.Module")
+    check_type("loss_fn", loss_fn, Callable, "callable")
+    check_type("optimizer", optimizer, torch.optim.Optimizer, "a torch.optim.Optimizer")
+    check_type("augment", augment, Callable, "callable", allow_none=True)
+    device = _device_of(model, device)
     model.train()
     total_loss, total_correct, total = 0.0, 0, 0
     for step, (X_batch, y_batch) in enumerate(batches):
@@ -122,11 +115,6 @@ def train_epoch(model: nn.Module, batches: Iterable, loss_fn: Callable, optimize
     return total_loss / total, total_correct / total
 
 
-def _batches_of(X, y, batch_size: int):
-    X, y = as_tensors(X, y)
-    return ((X[i:i + batch_size], y[i:i + batch_size]) for i in range(0, len(X), batch_size))
-
-
 @torch.no_grad()
 def evaluate(model: nn.Module, X, y=None, device=None, loss_fn: Callable | None = None,
              batch_size: int = 1024) -> tuple[float, float]:
@@ -136,18 +124,17 @@ def evaluate(model: nn.Module, X, y=None, device=None, loss_fn: Callable | None 
     ``DataLoader`` (any iterable of batches) as ``X`` and leave ``y`` None.
     loss_fn: default ``nn.CrossEntropyLoss()`` (on logits). Accuracy is a fraction in [0, 1].
     """
-    _check_model(model)
-    _check_positive_int("batch_size", batch_size)
-    loss_fn = nn.CrossEntropyLoss() if loss_fn is None else loss_fn
-    if not callable(loss_fn):
-        raise TypeError(f"loss_fn must be callable or None, got {type(loss_fn).__name__}")
-    if y is None:
-        if isinstance(X, (np.ndarray, torch.Tensor)):
-            raise ValueError("y is None: pass labels y with the features X, or pass a DataLoader as X")
-        batches = X
+    check_type("model", model, nn.Module, "a torch.nn.Module")
+    batch_size = check_positive_int("batch_size", batch_size)
+    loss_fn = nn.CrossEntropyLoss() if loss_fn is None else check_type("loss_fn", loss_fn, Callable, "callable")
+    if y is not None:
+        X, y = as_tensors(X, y)
+        batches = ((X[i:i + batch_size], y[i:i + batch_size]) for i in range(0, len(X), batch_size))
+    elif isinstance(X, ARRAY):
+        raise ValueError("y is None: pass labels y with the features X, or pass a DataLoader as X")
     else:
-        batches = _batches_of(X, y, batch_size)
-    device = torch.device(device) if device is not None else next(model.parameters()).device
+        batches = X
+    device = _device_of(model, device)
     was_training = model.training
     model.eval()
     total_loss, total_correct, total = 0.0, 0, 0
@@ -159,17 +146,17 @@ def evaluate(model: nn.Module, X, y=None, device=None, loss_fn: Callable | None 
         total += len(y_batch)
     model.train(was_training)
     if total == 0:
-        raise ValueError("evaluate needs at least one example, got none")
+        raise ValueError("the DataLoader passed as X yielded no examples")
     return total_loss / total, total_correct / total
 
 
 @torch.no_grad()
 def predict_logits(model: nn.Module, X, device=None, batch_size: int = 1024) -> torch.Tensor:
     """Return the model's outputs ``(n, n_classes)`` on the CPU, computed in evaluation mode in batches."""
-    _check_model(model)
-    _check_positive_int("batch_size", batch_size)
+    check_type("model", model, nn.Module, "a torch.nn.Module")
+    batch_size = check_positive_int("batch_size", batch_size)
     X = as_features(X)
-    device = torch.device(device) if device is not None else next(model.parameters()).device
+    device = _device_of(model, device)
     was_training = model.training
     model.eval()
     outputs = [model(X[i:i + batch_size].to(device)).cpu() for i in range(0, len(X), batch_size)]
@@ -187,25 +174,20 @@ def save_checkpoint(model: nn.Module, path: str | os.PathLike, **extra) -> Path:
 
     The file is written to a temporary file in the same folder, then renamed over ``path``
     (``os.replace``): an interrupted save leaves the previous checkpoint untouched.
+    The folder must exist.
     """
-    _check_model(model)
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a str or path, got {type(path).__name__} {path!r}")
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise FileNotFoundError(f"the folder of the checkpoint does not exist: {path.parent}")
+    check_type("model", model, nn.Module, "a torch.nn.Module")
+    path = Path(check_type("path", path, PATH, "a str or path"))
     state = {name: tensor.detach().cpu() for name, tensor in model.state_dict().items()}
-    payload = {"model_state": state, "extra": extra}
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as file:
-            torch.save(payload, file)
+            torch.save({"model_state": state, "extra": extra}, file)
             file.flush()
             os.fsync(file.fileno())
         os.replace(tmp_name, path)
     except BaseException:
-        if os.path.exists(tmp_name):
-            os.remove(tmp_name)
+        os.remove(tmp_name)
         raise
     return path
 
@@ -213,62 +195,28 @@ def save_checkpoint(model: nn.Module, path: str | os.PathLike, **extra) -> Path:
 def load_checkpoint(model: nn.Module, path: str | os.PathLike) -> dict:
     """Load a checkpoint written by ``save_checkpoint`` into ``model``; return its ``extra`` dict.
 
-    Raises FileNotFoundError when there is no file, and ValueError naming the parameter and
-    both shapes when the checkpoint does not fit the model.
+    Raises FileNotFoundError when there is no file, ValueError when the file is not such a
+    checkpoint, and PyTorch's RuntimeError (``load_state_dict``, naming every missing,
+    unexpected or differently shaped parameter) when the checkpoint does not fit the model.
     """
-    _check_model(model)
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a str or path, got {type(path).__name__} {path!r}")
-    path = Path(path)
+    check_type("model", model, nn.Module, "a torch.nn.Module")
+    path = Path(check_type("path", path, PATH, "a str or path"))
     if not path.is_file():
         raise FileNotFoundError(f"no checkpoint at {path}: train and save one first (save_checkpoint or fit(checkpoint_path=...))")
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as error:
-        raise ValueError(f"{path} is not a readable checkpoint ({type(error).__name__}: {error})") from None
+    except Exception as error:  # torch's own message advises weights_only=False, which is unsafe
+        raise ValueError(f"{path} is not a readable checkpoint ({type(error).__name__})") from None
     if not isinstance(payload, dict) or "model_state" not in payload:
         raise ValueError(f"{path} is not a checkpoint written by save_checkpoint (no 'model_state')")
-    saved, current = payload["model_state"], model.state_dict()
-    missing, unexpected = sorted(set(current) - set(saved)), sorted(set(saved) - set(current))
-    if missing or unexpected:
-        raise ValueError(f"checkpoint {path} does not fit the model: missing parameters {missing}, "
-                         f"unexpected parameters {unexpected}")
-    for name, tensor in current.items():
-        if saved[name].shape != tensor.shape:
-            raise ValueError(f"checkpoint {path} does not fit the model: parameter '{name}' has shape "
-                             f"{tuple(saved[name].shape)} in the checkpoint but {tuple(tensor.shape)} in the model")
-    model.load_state_dict(saved)
-    return payload.get("extra", {})
-
-
-class _NoBar:
-    """Stands in for a tqdm bar when progress is off (so tqdm is not even imported)."""
-
-    def __init__(self, iterable):
-        self.iterable = iterable
-
-    def __iter__(self):
-        return iter(self.iterable)
-
-    def set_postfix(self, **kwargs):
-        pass
-
-    def close(self):
-        pass
-
-
-def _progress_bar(iterable, enabled: bool):
-    if not enabled:
-        return _NoBar(iterable)
-    from tqdm.auto import tqdm  # a widget in Jupyter/Colab, text in a terminal
-
-    return tqdm(iterable, desc="epochs")
+    model.load_state_dict(payload["model_state"])  # strict: a checkpoint that does not fit raises
+    return payload["extra"]
 
 
 def fit(model: nn.Module, X_train, y_train, X_val=None, y_val=None, *, optimizer: torch.optim.Optimizer,
         num_epochs: int, batch_size: int, loss_fn: Callable | None = None, scheduler=None,
         augment: Callable | None = None, patience: int | None = None,
-        checkpoint_path: str | os.PathLike | None = None, device=None, seed: int = 0,
+        checkpoint_path: str | os.PathLike | None = None, device=None, seed: int | torch.Generator = 0,
         progress: bool = True) -> dict:
     """Train ``model`` for up to ``num_epochs``; with validation data keep and restore the best epoch.
 
@@ -277,37 +225,35 @@ def fit(model: nn.Module, X_train, y_train, X_val=None, y_val=None, *, optimizer
     augment (``X_batch -> X_batch`` on training batches): see ``train_epoch``.
     patience: stop after this many epochs without a higher validation accuracy (needs validation data).
     checkpoint_path: where ``save_checkpoint`` writes the best model (the last one without validation data).
-    seed: seeds the shuffling and torch's global generator (dropout, augmentation).
+    seed: an int or a ``torch.Generator`` for the order of the training examples (see ``make_loader``).
+        ``fit`` does not reseed torch's global generator: dropout and random augmentation draw
+        from it, so call ``seed_everything`` before building the model for a repeatable run.
+    progress: show a progress bar over the epochs (tqdm).
     Returns a history dict: per-epoch lists ``train_loss``, ``train_acc``, ``val_loss``, ``val_acc``,
     ``lr``, ``epoch_time``, and ``best_epoch`` (1-based), ``best_val_acc``, ``stopped_early``.
     """
-    _check_model(model)
-    _check_positive_int("num_epochs", num_epochs)
-    _check_positive_int("batch_size", batch_size)
-    _check_positive_int("patience", patience, allow_none=True)
-    if not isinstance(optimizer, torch.optim.Optimizer):
-        raise TypeError(f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}")
-    if scheduler is not None and not hasattr(scheduler, "step"):
-        raise TypeError(f"scheduler must have a step() method or be None, got {type(scheduler).__name__}")
+    check_type("model", model, nn.Module, "a torch.nn.Module")
+    num_epochs = check_positive_int("num_epochs", num_epochs)
+    patience = check_positive_int("patience", patience, allow_none=True)
+    check_type("scheduler", scheduler, torch.optim.lr_scheduler.LRScheduler,
+               "a torch.optim.lr_scheduler.LRScheduler", allow_none=True)
+    check_type("checkpoint_path", checkpoint_path, PATH, "a str or path", allow_none=True)
     if (X_val is None) != (y_val is None):
         raise ValueError("pass both X_val and y_val, or neither")
     has_val = X_val is not None
     if patience is not None and not has_val:
         raise ValueError(f"patience={patience} needs validation data: pass X_val and y_val")
-    if checkpoint_path is not None and not isinstance(checkpoint_path, (str, os.PathLike)):
-        raise TypeError(f"checkpoint_path must be a str, a path or None, got {type(checkpoint_path).__name__}")
     loader = make_loader(X_train, y_train, batch_size, shuffle=True, seed=seed)
     if has_val:
         X_val, y_val = as_tensors(X_val, y_val)
     loss_fn = nn.CrossEntropyLoss() if loss_fn is None else loss_fn
-    device = torch.device(device) if device is not None else next(model.parameters()).device
+    device = _device_of(model, device)
     model.to(device)
-    torch.manual_seed(int(seed))
 
     history = {key: [] for key in ("train_loss", "train_acc", "val_loss", "val_acc", "lr", "epoch_time")}
     history.update(best_epoch=None, best_val_acc=None, stopped_early=False)
     best_state, epochs_since_best = None, 0
-    bar = _progress_bar(range(1, num_epochs + 1), enabled=progress)
+    bar = tqdm(range(1, num_epochs + 1), desc="epochs", disable=not progress)
     for epoch in bar:
         start = time.perf_counter()
         train_loss, train_acc = train_epoch(model, loader, loss_fn, optimizer, device, scheduler, augment)

@@ -3,7 +3,10 @@
 import numpy as np
 import pytest
 
-from nnbook.checks import check_array, check_choice, check_number, check_positive_int, check_probability
+from collections.abc import Callable
+
+from nnbook.checks import (check_array, check_choice, check_number, check_positive_int, check_probability,
+                           check_seed, check_type)
 
 
 @pytest.mark.parametrize("call, error, message", [
@@ -23,6 +26,12 @@ from nnbook.checks import check_array, check_choice, check_number, check_positiv
     (lambda: check_choice("activation", "sigmod", ["relu", "sigmoid"]), ValueError,
      r"unknown activation 'sigmod'; choose one of \['relu', 'sigmoid'\]"),
     (lambda: check_choice("activation", 3, ["relu"]), TypeError, "activation must be one of"),
+    (lambda: check_seed("seed", 1.0), TypeError, "seed must be an int, got float 1.0"),
+    (lambda: check_seed("seed", -1), ValueError, r"seed must be in \[0, 2\*\*32\), got -1"),
+    (lambda: check_seed("seed", 2**32), ValueError, r"seed must be in \[0, 2\*\*32\), got 4294967296"),
+    (lambda: check_type("model", "mlp", int, "an int"), TypeError, "model must be an int, got str"),
+    (lambda: check_type("f", None, Callable, "callable"), TypeError, "f must be callable, got NoneType"),
+    (lambda: check_type("f", 3, Callable, "callable", allow_none=True), TypeError, "f must be callable or None"),
     (lambda: check_array("X", [[1.0]]), TypeError, "X must be a NumPy array, got list"),
     (lambda: check_array("X", np.array(["a"])), TypeError, "X must hold real numbers"),
     (lambda: check_array("X", np.zeros(3), ndim=4, layout="(n, C, H, W)"), ValueError,
@@ -40,6 +49,9 @@ def test_bad_values_name_the_rule_and_the_value(call, error, message):
     (lambda: check_number("lr", np.float32(0.5), low=0.0, low_open=True), 0.5),
     (lambda: check_probability("p", 1), 1.0),
     (lambda: check_choice("loss", "mse", {"mse": None}), "mse"),
+    (lambda: check_seed("seed", np.uint32(2**32 - 1)), 2**32 - 1),
+    (lambda: check_type("f", None, Callable, "callable", allow_none=True), None),
+    (lambda: check_type("f", len, Callable, "callable"), len),
 ])
 def test_good_values_come_back_in_plain_types(call, expected):
     # accepted values are returned as plain Python numbers (NumPy scalars included)

@@ -33,19 +33,30 @@ def logistic_predict(points):
 # --- plot_decision_boundary -------------------------------------------------------------
 
 
-def test_decision_boundary_returns_given_ax_and_draws(ax, blobs):
-    # the ax passed in is returned, with a filled contour, a boundary line and the scattered points on it
+def test_decision_boundary_line_is_where_predict_is_one_half(ax, blobs):
+    # the black line drawn is the 0.5 level of predict: for sigmoid(x1 + x2) the line x1 + x2 = 0
     X, y = blobs
-    out = plot_decision_boundary(logistic_predict, X, y, ax=ax, resolution=30)
-    assert out is ax
-    assert len(ax.collections) >= 3
+    out = plot_decision_boundary(logistic_predict, X, y, ax=ax, resolution=50)
+    filled, line, points = ax.collections
+    vertices = np.concatenate([path.vertices for path in line.get_paths()])
+    assert out is ax and len(vertices) > 10
+    assert np.abs(vertices.sum(axis=1)).max() < 1e-3  # linear interpolation between grid points
 
 
-def test_decision_boundary_accepts_column_output(ax, blobs):
-    # predict may return (m, 1) as a network does; the plot is still drawn
+def test_decision_boundary_scatters_every_point_in_its_class_colour(ax, blobs):
+    # the data points are drawn where they are, coloured by their label
     X, y = blobs
-    plot_decision_boundary(lambda p: logistic_predict(p)[:, None], X, y, ax=ax, resolution=20)
-    assert len(ax.collections) >= 3
+    plot_decision_boundary(logistic_predict, X, y, ax=ax, resolution=10)
+    points = ax.collections[-1]
+    assert np.array_equal(points.get_offsets(), X)
+    assert np.array_equal(points.get_array(), y)
+
+
+def test_decision_boundary_accepts_column_output_and_labels(ax, blobs):
+    # predict may return (m, 1) and y may be (n, 1), as a network's outputs and targets are
+    X, y = blobs
+    plot_decision_boundary(lambda p: logistic_predict(p)[:, None], X, y[:, None], ax=ax, resolution=20)
+    assert np.array_equal(ax.collections[-1].get_array(), y)
 
 
 def test_decision_boundary_creates_ax_when_none(blobs):
@@ -56,103 +67,69 @@ def test_decision_boundary_creates_ax_when_none(blobs):
     plt.close(out.figure)
 
 
-def test_decision_boundary_rejects_X_not_n_by_2(ax):
-    # X must have two columns
-    with pytest.raises(ValueError, match=r"X must have shape \(n_samples, 2\)"):
-        plot_decision_boundary(logistic_predict, np.zeros((5, 3)), np.zeros(5), ax=ax)
-
-
-def test_decision_boundary_rejects_1d_X(ax):
-    # a 1-D X is rejected, not silently reshaped
-    with pytest.raises(ValueError, match=r"X must have shape \(n_samples, 2\)"):
-        plot_decision_boundary(logistic_predict, np.zeros(6), np.zeros(3), ax=ax)
-
-
-def test_decision_boundary_rejects_y_length_mismatch(ax, blobs):
-    # y needs one label per row of X
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(X=np.zeros((5, 3)), y=np.zeros(5)), ValueError, r"X must have shape \(n_samples, 2\), got shape \(5, 3\)"),
+    (dict(X=np.zeros(6), y=np.zeros(3)), ValueError, r"X must have shape \(n_samples, 2\)"),
+    (dict(y=np.zeros(19)), ValueError, r"y must have shape \(n_samples,\) = \(20,\)"),
+    (dict(predict=lambda p: np.zeros((len(p), 2))), ValueError, "predict must return shape"),
+    (dict(predict=np.zeros(3)), TypeError, "predict must be callable"),
+    (dict(resolution=1), ValueError, "resolution must be >= 2"),
+    (dict(resolution=0), ValueError, "resolution must be a positive int, got 0"),
+    (dict(resolution=20.5), TypeError, "resolution must be a positive int, got float"),
+    (dict(padding=-1), ValueError, "padding must be >= 0"),
+    (dict(padding="wide"), TypeError, "padding must be a number"),
+])
+def test_decision_boundary_rejects_bad_arguments(ax, blobs, kwargs, error, match):
+    # two columns, one label per row, a function returning one score per point, a real grid
     X, y = blobs
-    with pytest.raises(ValueError, match="y must have shape"):
-        plot_decision_boundary(logistic_predict, X, y[:-1], ax=ax)
-
-
-def test_decision_boundary_rejects_wrong_predict_shape(ax, blobs):
-    # predict returning two scores per point is an error, not a garbled picture
-    X, y = blobs
-    with pytest.raises(ValueError, match="predict must return shape"):
-        plot_decision_boundary(lambda p: np.zeros((len(p), 2)), X, y, ax=ax, resolution=10)
-
-
-def test_decision_boundary_rejects_non_positive_resolution(ax, blobs):
-    # a grid needs at least two points per axis
-    X, y = blobs
-    with pytest.raises(ValueError, match="resolution must be a positive int"):
-        plot_decision_boundary(logistic_predict, X, y, ax=ax, resolution=0)
-
-
-def test_decision_boundary_rejects_float_resolution(ax, blobs):
-    # resolution counts grid points, so it must be an int
-    X, y = blobs
-    with pytest.raises(TypeError, match="resolution must be an int"):
-        plot_decision_boundary(logistic_predict, X, y, ax=ax, resolution=20.5)
-
-
-def test_decision_boundary_rejects_non_callable_predict(ax, blobs):
-    # predict must be a function of the points
-    X, y = blobs
-    with pytest.raises(TypeError, match="predict must be callable"):
-        plot_decision_boundary(np.zeros(3), X, y, ax=ax)
-
-
-def test_decision_boundary_rejects_negative_padding(ax, blobs):
-    # a negative margin would cut points off the plot
-    X, y = blobs
-    with pytest.raises(ValueError, match="padding must be >= 0"):
-        plot_decision_boundary(logistic_predict, X, y, ax=ax, padding=-1)
+    arguments = dict(predict=logistic_predict, X=X, y=y, ax=ax, resolution=10)
+    arguments.update(kwargs)
+    with pytest.raises(error, match=match):
+        plot_decision_boundary(**arguments)
 
 
 # --- plot_activation ---------------------------------------------------------------------
 
 
-def test_activation_returns_given_ax_and_draws_function_and_derivative(ax):
-    # f and df give two lines, the derivative dashed
-    out = plot_activation(np.tanh, lambda z: 1 - np.tanh(z) ** 2, ax=ax, label="tanh")
+def test_activation_draws_function_solid_and_derivative_dashed(ax):
+    # f and df give two lines through their values, the derivative dashed
+    z = np.linspace(-2, 2, 9)
+    out = plot_activation(np.tanh, lambda z: 1 - np.tanh(z) ** 2, z=z, ax=ax, label="tanh")
+    lines = {line.get_label(): line for line in ax.get_lines()}
     assert out is ax
-    styles = [line.get_linestyle() for line in ax.get_lines() if line.get_label() in ("tanh", "tanh'")]
-    assert styles == ["-", "--"]
+    assert np.allclose(lines["tanh"].get_ydata(), np.tanh(z)) and lines["tanh"].get_linestyle() == "-"
+    assert np.allclose(lines["tanh'"].get_ydata(), 1 - np.tanh(z) ** 2) and lines["tanh'"].get_linestyle() == "--"
 
 
-def test_activation_without_derivative_draws_one_curve(ax):
-    # with df=None only f is drawn (plus the two grey axis lines)
+def test_activation_without_derivative_draws_one_curve_named_after_f(ax):
+    # with df=None only f is drawn (plus the two grey axis lines), labelled with the function's name
     plot_activation(np.tanh, z=np.linspace(-2, 2, 5), ax=ax)
     assert [line.get_label() for line in ax.get_lines() if not line.get_label().startswith("_")] == ["tanh"]
 
 
-def test_activation_rejects_non_callable(ax):
-    # f must be a function
-    with pytest.raises(TypeError, match="f must be callable"):
-        plot_activation(3.0, ax=ax)
-
-
-def test_activation_rejects_non_callable_derivative(ax):
-    # df must be a function or None
-    with pytest.raises(TypeError, match="df must be callable or None"):
-        plot_activation(np.tanh, df="tanh'", ax=ax)
-
-
-def test_activation_rejects_2d_z(ax):
-    # z is a 1-D grid of points
-    with pytest.raises(ValueError, match="z must be a 1-D array"):
-        plot_activation(np.tanh, z=np.zeros((3, 3)), ax=ax)
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(f=3.0), TypeError, "f must be callable, got float"),
+    (dict(df="tanh'"), TypeError, "df must be callable or None, got str"),
+    (dict(z=np.zeros((3, 3))), ValueError, "z must be a 1-D array of at least 2 points"),
+    (dict(z=[0.0]), ValueError, "z must be a 1-D array of at least 2 points"),
+])
+def test_activation_rejects_bad_arguments(ax, kwargs, error, match):
+    # f and df are functions, z a 1-D grid
+    arguments = dict(f=np.tanh, ax=ax)
+    arguments.update(kwargs)
+    with pytest.raises(error, match=match):
+        plot_activation(**arguments)
 
 
 # --- plot_loss_curves --------------------------------------------------------------------
 
 
-def test_loss_curves_returns_given_ax_and_draws_one_line_per_curve(ax):
-    # a dict of two curves gives two labelled lines
+def test_loss_curves_draw_one_labelled_line_per_curve(ax):
+    # a dict of two curves gives two labelled lines with the given values
     out = plot_loss_curves({"lr 0.1": [3, 2, 1], "lr 1": [3, 1, 0.5]}, ax=ax)
     assert out is ax
     assert [line.get_label() for line in ax.get_lines()] == ["lr 0.1", "lr 1"]
+    assert list(ax.get_lines()[1].get_ydata()) == [3, 1, 0.5]
 
 
 def test_loss_curves_accepts_single_sequence(ax):
@@ -168,25 +145,14 @@ def test_loss_curves_logy_sets_log_scale(ax):
     assert ax.get_yscale() == "log"
 
 
-def test_loss_curves_rejects_empty_dict(ax):
-    # there must be at least one curve
-    with pytest.raises(ValueError, match="curves must not be empty"):
-        plot_loss_curves({}, ax=ax)
-
-
-def test_loss_curves_rejects_empty_curve(ax):
-    # each curve needs at least one value
-    with pytest.raises(ValueError, match="must be a non-empty 1-D sequence"):
-        plot_loss_curves({"a": []}, ax=ax)
-
-
-def test_loss_curves_rejects_non_positive_values_on_log_axis(ax):
-    # a log axis cannot show zero or negative losses
-    with pytest.raises(ValueError, match="logy=True needs positive values"):
-        plot_loss_curves([1.0, 0.0], ax=ax, logy=True)
-
-
-def test_loss_curves_rejects_scalar(ax):
-    # a single number is not a curve
-    with pytest.raises(TypeError, match="curves must be a dict"):
-        plot_loss_curves(0.5, ax=ax)
+@pytest.mark.parametrize("curves, kwargs, error, match", [
+    ({}, {}, ValueError, "curves must not be empty"),
+    ({"a": []}, {}, ValueError, "curve 'a' must be a non-empty 1-D sequence"),
+    ([1.0, 0.0], dict(logy=True), ValueError, "logy=True needs positive values"),
+    (0.5, {}, TypeError, "curves must be a dict label -> sequence, or a sequence of numbers, got float"),
+    ("loss", {}, TypeError, "curves must be a dict"),
+])
+def test_loss_curves_rejects_bad_arguments(ax, curves, kwargs, error, match):
+    # at least one non-empty curve; positive values on a log axis
+    with pytest.raises(error, match=match):
+        plot_loss_curves(curves, ax=ax, **kwargs)

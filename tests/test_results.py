@@ -1,3 +1,5 @@
+"""Tests of nnbook.results: report shows and (when asked) saves, recorded_results reads, glue hands on."""
+
 import json
 
 import pytest
@@ -68,53 +70,44 @@ def test_recorded_results_of_a_chapter_that_has_not_run_is_none():
     assert recorded_results("97_never_run") is None
 
 
-@pytest.mark.parametrize("chapter", ["", "../evil", "a b", 3])
-def test_report_rejects_bad_chapter_names(chapter):
-    # a chapter name becomes a file name: letters, digits, '_' and '-' only
-    with pytest.raises(ValueError, match="chapter must be a name"):
-        report(chapter, [{"name": "a", "value": 1}])
+def test_report_save_true_writes_to_the_cache_without_env(monkeypatch, tmp_path):
+    # save=True asks for the file even for a reader: it goes to the per-user cache folder
+    monkeypatch.delenv("NNBOOK_RESULTS_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    table = report("99_demo", [{"name": "a", "value": 1}], save=True)
+    assert table.path == tmp_path / "cache" / "nnbook" / "results" / "99_demo.json" and table.path.is_file()
 
 
-def test_report_rejects_empty_rows():
-    # a results cell with nothing to report is a mistake
-    with pytest.raises(ValueError, match="rows must be a non-empty list"):
-        report("99_demo", [])
+GOOD_ROW = {"name": "a", "value": 1}
 
 
-def test_report_rejects_non_numeric_value():
-    # values are numbers computed in the notebook, not text
-    with pytest.raises(TypeError, match="value must be a real number, got '98%'"):
-        report("99_demo", [{"name": "acc", "value": "98%"}])
+@pytest.mark.parametrize("chapter, rows, error, match", [
+    ("", [GOOD_ROW], ValueError, "chapter must be a file name of letters, digits, '_' or '-', got ''"),
+    ("../evil", [GOOD_ROW], ValueError, "chapter must be a file name"),
+    ("a b", [GOOD_ROW], ValueError, "chapter must be a file name"),
+    (3, [GOOD_ROW], TypeError, "chapter must be a str, got int"),
+    ("99_demo", [], ValueError, "rows must be a non-empty list of dicts"),
+    ("99_demo", GOOD_ROW, TypeError, "rows must be a list of dicts, got dict"),
+    ("99_demo", [("a", 1)], TypeError, r"rows\[0\] must be a dict"),
+    ("99_demo", [{"value": 1}], TypeError, r"rows\[0\]\['name'\] must be a str, got NoneType"),
+    ("99_demo", [{"name": "", "value": 1}], ValueError, r"rows\[0\]\['name'\] must not be empty"),
+    ("99_demo", [{"name": "acc", "value": "98%"}], TypeError, r"\('acc'\): value must be a number, got str '98%'"),
+    ("99_demo", [{"name": "loss", "value": float("nan")}], ValueError, "value must be finite"),
+    ("99_demo", [{"name": "a", "value": 1, "refrence": 2}], ValueError, r"unknown keys \['refrence'\]"),
+    ("99_demo", [{"name": "a", "value": 1, "reference": [2]}], TypeError, "reference must be a number or a str"),
+    ("99_demo", [GOOD_ROW, {"name": "a", "value": 2}], ValueError, "result names must be unique"),
+])
+def test_report_rejects_bad_arguments(chapter, rows, error, match):
+    # the chapter name becomes a file name; each row is a named, finite number; a typo in a key is caught
+    with pytest.raises(error, match=match):
+        report(chapter, rows)
 
 
-def test_report_rejects_nan():
-    # a NaN headline number is a failed run, not a result
-    with pytest.raises(ValueError, match="value must be finite"):
-        report("99_demo", [{"name": "loss", "value": float("nan")}])
-
-
-def test_report_rejects_unknown_keys():
-    # a typo in a key is caught rather than silently dropped
-    with pytest.raises(ValueError, match="unknown keys \\['refrence'\\]"):
-        report("99_demo", [{"name": "a", "value": 1, "refrence": 2}])
-
-
-def test_report_rejects_duplicate_names():
-    # two rows with one name would overwrite each other in the benchmark
-    with pytest.raises(ValueError, match="result names must be unique"):
-        report("99_demo", [{"name": "a", "value": 1}, {"name": "a", "value": 2}])
-
-
-def test_report_rejects_row_without_name():
-    # every number needs a name
-    with pytest.raises(ValueError, match="needs a non-empty string 'name'"):
-        report("99_demo", [{"value": 1}])
-
-
-def test_report_rejects_non_dict_row():
-    # rows are dicts
-    with pytest.raises(TypeError, match=r"rows\[0\] must be a dict"):
-        report("99_demo", [("a", 1)])
+@pytest.mark.parametrize("chapter, error", [("../evil", ValueError), (5, TypeError)])
+def test_recorded_results_rejects_bad_chapter_names(chapter, error):
+    # the same rule as report: the name is a file name in the results folder
+    with pytest.raises(error, match="chapter must be a"):
+        recorded_results(chapter)
 
 
 def test_glue_without_myst_nb_does_nothing(monkeypatch):
@@ -141,8 +134,13 @@ def test_glue_hands_the_value_to_myst_nb(monkeypatch):
     assert calls == [(("acc_cnn", 99.5), {"display": False})]
 
 
-@pytest.mark.parametrize("name", ["acc cnn", "", "a-b", 3])
-def test_glue_rejects_names_myst_cannot_refer_to(name):
+@pytest.mark.parametrize("name, error, match", [
+    ("acc cnn", ValueError, "name must be letters, digits and '_'"),
+    ("", ValueError, "name must be letters, digits and '_'"),
+    ("a-b", ValueError, "name must be letters, digits and '_'"),
+    (3, TypeError, "name must be a str, got int"),
+])
+def test_glue_rejects_names_myst_cannot_refer_to(name, error, match):
     # the name appears in markdown roles: letters, digits and '_' only
-    with pytest.raises(ValueError, match="name must be letters"):
+    with pytest.raises(error, match=match):
         glue(name, 1.0)

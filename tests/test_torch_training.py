@@ -82,10 +82,39 @@ def test_fit_learns_a_separable_problem():
 
 
 def test_fit_is_reproducible_with_a_seed():
-    # the same seed gives the same losses (shuffling and dropout are seeded)
+    # the same seed and the same global state (seed_everything) give the same losses
     X, y = tiny_data()
     runs = [tiny_fit(tiny_model(seed=3), X, y, num_epochs=3, seed=7)["train_loss"] for _ in range(2)]
     assert runs[0] == runs[1]
+
+
+def test_fit_shuffles_with_its_seed():
+    # another shuffling seed, with the same model and dropout draws, gives other losses
+    X, y = tiny_data()
+    runs = [tiny_fit(tiny_model(seed=3), X, y, num_epochs=2, seed=seed)["train_loss"] for seed in (7, 8)]
+    assert runs[0] != runs[1]
+
+
+def test_fit_takes_a_generator_instead_of_a_seed():
+    # a torch.Generator seeded with 7 shuffles exactly as seed=7 does, and fit draws from it
+    X, y = tiny_data()
+    generator = torch.Generator().manual_seed(7)
+    with_generator = tiny_fit(tiny_model(seed=3), X, y, num_epochs=2, seed=generator)["train_loss"]
+    with_seed = tiny_fit(tiny_model(seed=3), X, y, num_epochs=2, seed=7)["train_loss"]
+    assert with_generator == with_seed
+    assert not torch.equal(generator.get_state(), torch.Generator().manual_seed(7).get_state())
+
+
+def test_fit_leaves_the_global_generator_alone():
+    # dropout draws from torch's global generator, which fit does not reseed: another global
+    # state gives other losses with the same shuffling seed
+    X, y = tiny_data()
+    runs = []
+    for global_seed in (1, 2):
+        model = tiny_model(seed=3)
+        torch.manual_seed(global_seed)
+        runs.append(tiny_fit(model, X, y, num_epochs=2, seed=7)["train_loss"])
+    assert runs[0] != runs[1]
 
 
 def test_progress_bar_does_not_change_training():
@@ -93,6 +122,15 @@ def test_progress_bar_does_not_change_training():
     X, y = tiny_data()
     runs = [tiny_fit(tiny_model(), X, y, num_epochs=2, progress=flag)["train_loss"] for flag in (True, False)]
     assert runs[0] == runs[1]
+
+
+@pytest.mark.parametrize("progress", [True, False])
+def test_progress_bar_shows_only_when_asked(capsys, progress):
+    # progress=True draws a bar over the epochs (text on stderr outside Jupyter); False prints nothing
+    X, y = tiny_data()
+    tiny_fit(tiny_model(), X, y, num_epochs=2, progress=progress)
+    captured = capsys.readouterr()
+    assert ("epochs: 100%" in captured.err) == progress and captured.out == ""
 
 
 def test_train_epoch_returns_mean_loss_and_accuracy():
@@ -253,152 +291,139 @@ def test_interrupted_save_keeps_previous_checkpoint(tmp_path, monkeypatch):
     assert torch.equal(predict_logits(fresh, X), predict_logits(old, X))
 
 
-def test_load_shape_mismatch_names_parameter_and_shapes(tmp_path):
-    # a checkpoint of a 5->8 layer does not load into a 6->8 layer, and the error says where
-    save_checkpoint(nn.Linear(5, 8), tmp_path / "m.pt")
-    with pytest.raises(ValueError, match=r"'weight' has shape \(8, 5\) in the checkpoint but \(8, 6\)"):
-        load_checkpoint(nn.Linear(6, 8), tmp_path / "m.pt")
-
-
-def test_load_with_other_parameter_names_raises(tmp_path):
-    # a checkpoint of another architecture names the missing and unexpected parameters
-    save_checkpoint(nn.Linear(5, 3), tmp_path / "m.pt")
-    with pytest.raises(ValueError, match=r"missing parameters \['0.bias', '0.weight'"):
-        load_checkpoint(tiny_model(), tmp_path / "m.pt")
-
-
-def test_load_missing_file_raises(tmp_path):
-    # loading from a path with no file raises FileNotFoundError naming the path
-    with pytest.raises(FileNotFoundError, match="no checkpoint at .*nothing.pt"):
-        load_checkpoint(tiny_model(), tmp_path / "nothing.pt")
-
-
-def test_load_garbage_file_raises(tmp_path):
-    # a file that is not a checkpoint raises ValueError
-    (tmp_path / "m.pt").write_bytes(b"not a checkpoint")
-    with pytest.raises(ValueError, match="not a readable checkpoint"):
-        load_checkpoint(tiny_model(), tmp_path / "m.pt")
-
-
-def test_save_into_missing_folder_raises(tmp_path):
-    # save_checkpoint does not create folders silently
-    with pytest.raises(FileNotFoundError, match="folder of the checkpoint does not exist"):
-        save_checkpoint(tiny_model(), tmp_path / "no" / "m.pt")
-
-
-# --- bad inputs -------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("name, value, error, match", [
-    ("num_epochs", 0, ValueError, "num_epochs must be a positive int, got 0"),
-    ("num_epochs", -2, ValueError, "num_epochs must be a positive int, got -2"),
-    ("num_epochs", 1.5, TypeError, "num_epochs must be a positive int"),
-    ("batch_size", 0, ValueError, "batch_size must be a positive int, got 0"),
-    ("batch_size", True, TypeError, "batch_size must be a positive int"),
-    ("patience", 0, ValueError, "patience must be a positive int, got 0"),
-    ("patience", -1, ValueError, "patience must be a positive int, got -1"),
+@pytest.mark.parametrize("saved, model, match", [
+    (lambda: nn.Linear(5, 8), lambda: nn.Linear(6, 8), r"size mismatch for weight.*\[8, 5\].*\[8, 6\]"),
+    (lambda: nn.Linear(5, 3), tiny_model, r'Missing key\(s\) in state_dict: "0.weight"'),
 ])
-def test_fit_rejects_bad_counts(name, value, error, match):
-    # counts must be positive ints
+def test_a_checkpoint_that_does_not_fit_names_the_parameters(tmp_path, saved, model, match):
+    # PyTorch's strict load_state_dict names each parameter whose name or shape differs
+    save_checkpoint(saved(), tmp_path / "m.pt")
+    with pytest.raises(RuntimeError, match=match):
+        load_checkpoint(model(), tmp_path / "m.pt")
+
+
+# --- bad inputs: one table per public function --------------------------------------------------
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(num_epochs=0), ValueError, "num_epochs must be a positive int, got 0"),
+    (dict(num_epochs=1.5), TypeError, "num_epochs must be a positive int"),
+    (dict(batch_size=-2), ValueError, "batch_size must be a positive int, got -2"),
+    (dict(batch_size=True), TypeError, "batch_size must be a positive int"),
+    (dict(patience=0), ValueError, "patience must be a positive int, got 0"),
+    (dict(patience="3"), TypeError, "patience must be a positive int or None"),
+    (dict(seed=-1), ValueError, r"seed must be in \[0, 2\*\*32\), got -1"),
+    (dict(seed=0.5), TypeError, "seed must be an int"),
+    (dict(optimizer="adam"), TypeError, "optimizer must be a torch.optim.Optimizer, got str"),
+    (dict(scheduler=0.5), TypeError, "scheduler must be a torch.optim.lr_scheduler.LRScheduler or None"),
+    (dict(augment="shift"), TypeError, "augment must be callable or None"),
+    (dict(checkpoint_path=3), TypeError, "checkpoint_path must be a str or path or None"),
+    (dict(X_val=None), ValueError, "pass both X_val and y_val, or neither"),
+    (dict(X_val=None, y_val=None, patience=2), ValueError, "patience=2 needs validation data"),
+    (dict(y_train=np.zeros(63, dtype=np.int64)), ValueError, "same number of examples, got 64 and 63"),
+    (dict(y_val=np.zeros(10, dtype=np.int64)), ValueError, "same number of examples, got 64 and 10"),
+    (dict(model=lambda X: X), TypeError, "model must be a torch.nn.Module, got function"),
+])
+def test_fit_rejects_bad_arguments(kwargs, error, match):
+    # each rule on fit's arguments raises its own error naming the argument and the value
     X, y = tiny_data()
+    model = tiny_model()
+    arguments = dict(model=model, X_train=X, y_train=y, X_val=X, y_val=y, num_epochs=1, batch_size=16,
+                     optimizer=torch.optim.SGD(model.parameters(), lr=0.1), progress=False)
+    arguments.update(kwargs)
     with pytest.raises(error, match=match):
-        tiny_fit(tiny_model(), X, y, X_val=X, y_val=y, **{name: value})
-
-
-def test_fit_rejects_mismatched_lengths():
-    # X and y must have the same number of rows
-    X, y = tiny_data()
-    with pytest.raises(ValueError, match="same number of examples, got 64 and 63"):
-        tiny_fit(tiny_model(), X, y[:-1])
-
-
-def test_fit_rejects_mismatched_validation_lengths():
-    # X_val and y_val must have the same number of rows
-    X, y = tiny_data()
-    with pytest.raises(ValueError, match="same number of examples, got 64 and 10"):
-        tiny_fit(tiny_model(), X, y, X_val=X, y_val=y[:10])
-
-
-def test_fit_rejects_half_validation_data():
-    # X_val without y_val is an error, not silently ignored
-    X, y = tiny_data()
-    with pytest.raises(ValueError, match="both X_val and y_val"):
-        tiny_fit(tiny_model(), X, y, X_val=X)
-
-
-def test_fit_rejects_patience_without_validation():
-    # early stopping needs validation data
-    X, y = tiny_data()
-    with pytest.raises(ValueError, match="patience=2 needs validation data"):
-        tiny_fit(tiny_model(), X, y, patience=2)
-
-
-def test_fit_rejects_non_optimizer():
-    # optimizer must be a torch optimizer
-    X, y = tiny_data()
-    with pytest.raises(TypeError, match="optimizer must be a torch.optim.Optimizer"):
-        tiny_fit(tiny_model(), X, y, optimizer="adam")
-
-
-def test_fit_rejects_non_module():
-    # model must be an nn.Module
-    X, y = tiny_data()
-    with pytest.raises(TypeError, match="model must be a torch.nn.Module"):
-        fit(lambda X: X, X, y, optimizer=torch.optim.SGD(tiny_model().parameters(), lr=0.1),
-            num_epochs=1, batch_size=8)
-
-
-def test_fit_rejects_bad_scheduler():
-    # scheduler must have a step() method
-    X, y = tiny_data()
-    with pytest.raises(TypeError, match="scheduler must have a step"):
-        tiny_fit(tiny_model(), X, y, scheduler=0.5)
-
-
-def test_fit_rejects_bad_augment():
-    # augment must be callable
-    X, y = tiny_data()
-    with pytest.raises(TypeError, match="augment must be callable"):
-        tiny_fit(tiny_model(), X, y, augment="shift")
+        fit(**arguments)
 
 
 @pytest.mark.parametrize("X, y, error, match", [
     (np.zeros((4, 2), dtype=np.float32), np.zeros((4, 1), dtype=np.int64), ValueError, "y must be 1-D"),
     (np.zeros((4, 2), dtype=np.float32), np.zeros(4), TypeError, "y must hold integer class labels"),
-    (np.zeros((4, 2), dtype=np.int64), np.zeros(4, dtype=np.int64), TypeError, "X must hold floating-point"),
-    ([[0.0, 1.0]], np.zeros(1, dtype=np.int64), TypeError, "X must be a NumPy array or a torch tensor"),
     (np.zeros((4, 2), dtype=np.float32), [0, 1, 0, 1], TypeError, "y must be a NumPy array or a torch tensor"),
+    (np.zeros((4, 2), dtype=np.int64), np.zeros(4, dtype=np.int64), TypeError, "X must hold floating-point"),
+    (torch.zeros(4, 2, dtype=torch.int64), torch.zeros(4, dtype=torch.int64), TypeError, "X must hold floating"),
+    ([[0.0, 1.0]], np.zeros(1, dtype=np.int64), TypeError, "X must be a NumPy array or a torch tensor"),
     (np.zeros((0, 2), dtype=np.float32), np.zeros(0, dtype=np.int64), ValueError, "at least one example"),
 ])
 def test_as_tensors_rejects_bad_data(X, y, error, match):
-    # features must be floating point arrays with examples, labels 1-D integers
+    # features: a floating-point array or tensor with examples; labels: 1-D integers, one per example
     with pytest.raises(error, match=match):
         as_tensors(X, y)
 
 
-def test_evaluate_rejects_features_without_labels():
-    # evaluate(model, X) with an array and no labels is an error
-    X, _ = tiny_data()
-    with pytest.raises(ValueError, match="y is None"):
-        evaluate(tiny_model(), X)
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(batch_size=0), ValueError, "batch_size must be a positive int, got 0"),
+    (dict(seed=2**32), ValueError, r"seed must be in \[0, 2\*\*32\)"),
+    (dict(seed="0"), TypeError, "seed must be an int"),
+])
+def test_make_loader_rejects_bad_arguments(kwargs, error, match):
+    # a batch size is a positive int; a seed an int in [0, 2**32) (or a torch.Generator)
+    X, y = tiny_data()
+    with pytest.raises(error, match=match):
+        make_loader(X, y, **{"batch_size": 16, **kwargs})
 
 
-def test_predict_rejects_bad_batch_size():
-    # batch_size must be positive
-    X, _ = tiny_data()
-    with pytest.raises(ValueError, match="batch_size must be a positive int, got 0"):
-        predict(tiny_model(), X, batch_size=0)
-
-
-def test_train_epoch_rejects_empty_batches():
-    # an epoch with no batches is an error, not a division by zero
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(batches=[]), ValueError, "batches must yield at least one"),
+    (dict(optimizer="adam"), TypeError, "optimizer must be a torch.optim.Optimizer"),
+    (dict(loss_fn="cross_entropy"), TypeError, "loss_fn must be callable"),
+    (dict(augment=0.5), TypeError, "augment must be callable or None"),
+    (dict(model=np.zeros(3)), TypeError, "model must be a torch.nn.Module, got ndarray"),
+])
+def test_train_epoch_rejects_bad_arguments(kwargs, error, match):
+    # an epoch needs a module, a loss function, an optimizer and at least one batch
+    X, y = tiny_data()
     model = tiny_model()
-    with pytest.raises(ValueError, match="at least one"):
-        train_epoch(model, [], nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.1))
+    arguments = dict(model=model, batches=make_loader(X, y, 16), loss_fn=nn.CrossEntropyLoss(),
+                     optimizer=torch.optim.SGD(model.parameters(), lr=0.1))
+    arguments.update(kwargs)
+    with pytest.raises(error, match=match):
+        train_epoch(**arguments)
 
 
-def test_checkpoint_functions_reject_bad_path():
-    # path must be a str or a path
-    with pytest.raises(TypeError, match="path must be a str or path"):
-        save_checkpoint(tiny_model(), 42)
-    with pytest.raises(TypeError, match="path must be a str or path"):
-        load_checkpoint(tiny_model(), None)
+@pytest.mark.parametrize("call, error, match", [
+    (lambda X, y: evaluate(tiny_model(), X), ValueError, "y is None: pass labels y"),
+    (lambda X, y: evaluate(tiny_model(), X, y, batch_size=0), ValueError, "batch_size must be a positive int"),
+    (lambda X, y: evaluate(tiny_model(), X, y, loss_fn="ce"), TypeError, "loss_fn must be callable"),
+    (lambda X, y: evaluate(tiny_model(), []), ValueError, "yielded no examples"),
+    (lambda X, y: predict(tiny_model(), X, batch_size=0), ValueError, "batch_size must be a positive int, got 0"),
+    (lambda X, y: predict(tiny_model(), X.tolist()), TypeError, "X must be a NumPy array or a torch tensor"),
+    (lambda X, y: predict_logits("model", X), TypeError, "model must be a torch.nn.Module"),
+])
+def test_evaluate_and_predict_reject_bad_arguments(call, error, match):
+    # evaluation needs labels (or a loader of batches), a positive batch size and a module
+    X, y = tiny_data()
+    with pytest.raises(error, match=match):
+        call(X, y)
+
+
+def test_save_into_missing_folder_raises(tmp_path):
+    # save_checkpoint does not create folders silently
+    with pytest.raises(FileNotFoundError, match="No such file or directory: .*/no/"):
+        save_checkpoint(tiny_model(), tmp_path / "no" / "m.pt")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("content, error, match", [
+    (None, FileNotFoundError, "no checkpoint at .*m.pt"),
+    (b"not a checkpoint", ValueError, "is not a readable checkpoint"),
+    ("state_dict", ValueError, "not a checkpoint written by save_checkpoint"),
+])
+def test_load_rejects_what_is_not_a_checkpoint(tmp_path, content, error, match):
+    # no file, a file of garbage, and a bare state_dict each get an error naming the file
+    path = tmp_path / "m.pt"
+    if content == "state_dict":
+        torch.save(tiny_model().state_dict(), path)
+    elif content is not None:
+        path.write_bytes(content)
+    with pytest.raises(error, match=match):
+        load_checkpoint(tiny_model(), path)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda tmp_path: save_checkpoint(tiny_model(), 42), "path must be a str or path, got int"),
+    (lambda tmp_path: load_checkpoint(tiny_model(), None), "path must be a str or path, got NoneType"),
+    (lambda tmp_path: save_checkpoint({"w": 1}, tmp_path / "m.pt"), "model must be a torch.nn.Module, got dict"),
+])
+def test_checkpoint_functions_reject_bad_types(tmp_path, call, match):
+    # a checkpoint is a module's parameters at a path
+    with pytest.raises(TypeError, match=match):
+        call(tmp_path)
