@@ -15,11 +15,12 @@ help:
 	@echo "make set-repository URL=https://github.com/you/nnbook   point launch buttons and Colab cells at a fork"
 
 # The virtual environment, rebuilt when requirements.txt or pyproject.toml change.
+# requirements.txt holds the book's tools and `-e .`: the package comes with the dependencies
+# its pyproject.toml declares, the same set Colab installs.
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
-	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -41,9 +42,10 @@ bench: $(STAMP)
 html-check: $(STAMP)
 	$(PY) tools/html_check.py _build/html
 
-set-repository: $(STAMP)
+# Plain python3, no virtual environment: the tool only edits text.
+set-repository:
 	@test -n "$(URL)" || (echo "usage: make set-repository URL=https://github.com/you/nnbook"; exit 2)
-	$(PY) tools/set_repository.py "$(URL)"
+	$(PYTHON) tools/set_repository.py "$(URL)"
 
 clean:
 	rm -rf _build bench/results.json

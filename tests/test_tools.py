@@ -3,6 +3,8 @@
 import importlib.util
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -18,60 +20,164 @@ def load_tool(name):
     return module
 
 
+bench = load_tool("bench")
+set_repository = load_tool("set_repository").set_repository
+
 COLAB_CELL = ('import subprocess, sys\nif "google.colab" in sys.modules:\n'
               '    subprocess.run([sys.executable, "-m", "pip", "install", "-q",\n'
               '                    "nnbook @ git+https://github.com/nnbook/nnbook"], check=True)')
 
 
+def write_notebook(path, *sources):
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    nbformat.write(notebook, path)
+    return path
+
+
 @pytest.fixture
 def book(tmp_path):
-    """A copy of _config.yml and one chapter whose first cell is the Colab install cell."""
+    """A copy of _config.yml and of the tool, and one chapter whose first cell is the Colab install cell."""
     shutil.copy(ROOT / "_config.yml", tmp_path / "_config.yml")
+    (tmp_path / "tools").mkdir()
+    shutil.copy(ROOT / "tools" / "set_repository.py", tmp_path / "tools")
     (tmp_path / "chapters").mkdir()
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell(COLAB_CELL), nbformat.v4.new_code_cell("x = 1")]
-    nbformat.write(notebook, tmp_path / "chapters" / "01_x.ipynb")
+    write_notebook(tmp_path / "chapters" / "01_x.ipynb", COLAB_CELL, "x = 1")
     return tmp_path
 
 
-def test_set_repository_changes_config_and_colab_cells(book):
-    # one command points launch buttons and every Colab install cell at the fork
-    set_repository = load_tool("set_repository").set_repository
+# --- set_repository ---------------------------------------------------------------------------
+
+def test_set_repository_changes_config_and_colab_cells_only(book):
+    # one command points launch buttons and every Colab install cell at the fork, and changes nothing else
+    config_before = (book / "_config.yml").read_text()
+    notebook_before = (book / "chapters" / "01_x.ipynb").read_text()
     set_repository("https://github.com/someone/my-nnbook.git", root=book)
-    assert "url: https://github.com/someone/my-nnbook\n" in (book / "_config.yml").read_text()
-    first = nbformat.read(book / "chapters" / "01_x.ipynb", as_version=4).cells[0].source
-    assert "git+https://github.com/someone/my-nnbook\"" in first
+    config_after = (book / "_config.yml").read_text()
+    notebook_after = (book / "chapters" / "01_x.ipynb").read_text()
+    assert config_after == config_before.replace("url: https://github.com/nnbook/nnbook\n",
+                                                 "url: https://github.com/someone/my-nnbook\n")
+    assert notebook_after == notebook_before.replace("git+https://github.com/nnbook/nnbook",
+                                                     "git+https://github.com/someone/my-nnbook")
+    assert notebook_after != notebook_before
+
+
+def test_set_repository_twice_moves_from_the_configured_url(book):
+    # the URL to replace is read from _config.yml, so a second fork replaces the first
+    set_repository("https://github.com/a/one", root=book)
+    assert set_repository("https://github.com/b/two", root=book) == [book / "_config.yml",
+                                                                    book / "chapters" / "01_x.ipynb"]
+    first_cell = nbformat.read(book / "chapters" / "01_x.ipynb", as_version=4).cells[0].source
+    assert first_cell == COLAB_CELL.replace("nnbook/nnbook", "b/two")
+
+
+def test_set_repository_fails_when_a_chapter_does_not_install_from_the_config_url(book):
+    # a chapter whose install cell names another URL would keep pointing elsewhere: say which one
+    write_notebook(book / "chapters" / "02_y.ipynb", COLAB_CELL.replace("nnbook/nnbook", "else/where"), "y = 2")
+    with pytest.raises(RuntimeError, match=r"do not point at https://github.com/me/fork: chapters/02_y.ipynb"):
+        set_repository("https://github.com/me/fork", root=book)
 
 
 def test_set_repository_rejects_non_github_url(book):
     # Colab's launch button opens GitHub repositories only
-    set_repository = load_tool("set_repository").set_repository
     with pytest.raises(ValueError, match="URL must look like https://github.com/OWNER/REPO"):
         set_repository("gitlab.com/me/nnbook", root=book)
 
 
-def test_bench_records_time_and_reported_numbers(tmp_path):
-    # a chapter run in a fresh kernel yields its wall-clock seconds and the numbers it reported
-    bench = load_tool("bench")
-    notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    notebook.cells = [nbformat.v4.new_code_cell(
-        "from nnbook.results import report\nreport('77_tiny', [{'name': 'answer', 'value': 6 * 7}])")]
-    path = tmp_path / "77_tiny.ipynb"
-    nbformat.write(notebook, path)
-    outcome = bench.run_chapter(path, tmp_path / "results")
+def test_set_repository_runs_on_plain_python(book):
+    # `python -S` sees no installed packages (no PyYAML, nbformat or torch): the tool still works
+    run = subprocess.run([sys.executable, "-S", str(book / "tools" / "set_repository.py"),
+                          "https://github.com/me/fork"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == ["updated _config.yml", "updated chapters/01_x.ipynb"]
+
+
+# --- bench ------------------------------------------------------------------------------------
+
+def test_bench_records_time_and_reported_numbers(tmp_path, capfd):
+    # a chapter run in a fresh kernel yields its seconds and the numbers it reported, and the
+    # kernel's log has no warning about unencrypted TCP (it talks over IPC)
+    path = write_notebook(tmp_path / "77_tiny.ipynb",
+                          "from nnbook.results import report\nreport('77_tiny', [{'name': 'answer', 'value': 6 * 7}])")
+    outcome = bench.run_chapter(path, tmp_path / "results", timeout=60)
     assert outcome["status"] == "ok" and outcome["seconds"] > 0
     assert outcome["results"][0]["value"] == 42
+    assert "without encryption" not in capfd.readouterr().err
 
 
-def test_bench_records_a_failing_chapter(tmp_path):
-    # a cell that raises is reported as an error, not as a result
-    bench = load_tool("bench")
-    notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    notebook.cells = [nbformat.v4.new_code_cell("1 / 0")]
-    path = tmp_path / "78_broken.ipynb"
-    nbformat.write(notebook, path)
-    outcome = bench.run_chapter(path, tmp_path / "results")
-    assert outcome["status"] == "error" and "ZeroDivisionError" in outcome["error"]
-    assert outcome["results"] == []
+@pytest.mark.parametrize("source, error", [
+    ("1 / 0", "ZeroDivisionError"),
+    ("x = 1", "recorded no results: no report('78_chapter', ...) wrote 78_chapter.json"),
+    ("from nnbook.results import report\nreport('another_name', [{'name': 'a', 'value': 1}])", "recorded no results"),
+    ("import time\ntime.sleep(30)", "CellTimeoutError"),
+])
+def test_bench_fails_a_chapter_that_raises_or_records_nothing(tmp_path, source, error):
+    # a cell that raises or runs past the timeout, or a chapter that reports nothing under its name, is an error
+    path = write_notebook(tmp_path / "78_chapter.ipynb", source)
+    outcome = bench.run_chapter(path, tmp_path / "results", timeout=5)
+    assert outcome["status"] == "error" and error in outcome["error"]
+    assert outcome["results"] == [] or "another_name" not in str(outcome["results"])
+
+
+def test_bench_survives_an_exception_without_message(tmp_path, monkeypatch):
+    # an exception whose message is empty is recorded by its type instead of crashing the bench
+    class SilentClient:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def execute(self):
+            raise RuntimeError()
+
+    monkeypatch.setattr(bench, "NotebookClient", SilentClient)
+    outcome = bench.run_chapter(write_notebook(tmp_path / "79_x.ipynb", "x = 1"), tmp_path, timeout=5)
+    assert outcome["status"] == "error" and outcome["error"] == "RuntimeError"
+
+
+def test_bench_cell_timeout_is_the_book_builds(tmp_path):
+    # the bench reads `execute: timeout:` from _config.yml, and fails loudly when it is not set
+    (tmp_path / "_config.yml").write_text("execute:\n  timeout: 123\n")
+    assert bench.cell_timeout(tmp_path / "_config.yml") == 123
+    (tmp_path / "_config.yml").write_text("execute:\n  execute_notebooks: force\n")
+    with pytest.raises(ValueError, match="must set execute: timeout:"):
+        bench.cell_timeout(tmp_path / "_config.yml")
+
+
+# --- dependencies -----------------------------------------------------------------------------
+
+OPTIONAL_IMPORTS = {"myst_nb"}  # results.glue uses it in the book build only, under `except ImportError`
+
+
+def imported_top_level_modules(source: str) -> set[str]:
+    """The top-level modules that `import` statements in source name (absolute imports only)."""
+    import ast
+
+    modules = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            modules |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            modules.add(node.module.split(".")[0])
+    return modules
+
+
+def test_chapters_and_package_import_only_declared_dependencies():
+    # Colab installs nnbook with the dependencies pyproject.toml declares, and nothing else:
+    # every module a chapter or the package imports is in the standard library or declared there
+    import importlib.metadata
+    import re
+    import tomllib
+
+    declared = {re.split(r"[<>=!~ \[;]", requirement)[0].lower()
+                for requirement in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]}
+    sources = [path.read_text() for path in (ROOT / "nnbook").glob("*.py")]
+    for path in (ROOT / "chapters").glob("*.ipynb"):
+        cells = nbformat.read(path, as_version=4).cells
+        sources += ["\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!")))
+                    for cell in cells if cell.cell_type == "code"]
+    modules = set().union(*map(imported_top_level_modules, sources))
+    modules -= set(sys.stdlib_module_names) | {"nnbook"} | OPTIONAL_IMPORTS
+    distributions = importlib.metadata.packages_distributions()
+    undeclared = {module: distributions.get(module) for module in modules
+                  if not declared & {name.lower() for name in distributions.get(module, [module])}}
+    assert not undeclared, f"imported but not in pyproject.toml's dependencies: {undeclared}"

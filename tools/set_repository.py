@@ -1,43 +1,84 @@
 """Point the book at a fork: set repository.url in _config.yml (launch buttons, repository
 button) and the URL that every chapter's hidden Colab cell installs nnbook from.
 
-Usage: python tools/set_repository.py https://github.com/you/nnbook
+Plain Python 3, no packages: it edits text, so it runs before `make install` has set up
+anything. After writing it reads every file back and fails if the new URL is not there.
+Usage: python3 tools/set_repository.py https://github.com/you/nnbook
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
 
-import nbformat
-import yaml
-
 ROOT = Path(__file__).resolve().parents[1]
 URL_RULE = re.compile(r"https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
+# the `url:` line inside the top-level `repository:` block of _config.yml
+CONFIG_URL = re.compile(r"^(repository:[ \t]*\n(?:[ \t]+.*\n|[ \t]*\n)*?[ \t]+url:[ \t]*)[\"']?([^\"'\s#]+)[\"']?",
+                        re.MULTILINE)
+
+
+def config_url(config_text: str) -> str:
+    """The repository URL set in the text of _config.yml."""
+    match = CONFIG_URL.search(config_text)
+    if match is None:
+        raise ValueError("_config.yml has no `url:` under `repository:`")
+    return match.group(2)
+
+
+def read_notebook(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def write_notebook(notebook: dict, path: Path) -> None:
+    # the layout nbformat writes (and nbstripout keeps): one-space indents, sorted keys;
+    # the file keeps its final newline, or its lack of one, so that only the URL changes
+    newline = "\n" if path.read_text(encoding="utf-8").endswith("\n") else ""
+    text = json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + newline
+    path.write_text(text, encoding="utf-8")
+
+
+def first_cell_source(notebook: dict) -> str:
+    source = notebook["cells"][0]["source"]
+    return "".join(source) if isinstance(source, list) else source
 
 
 def set_repository(url: str, root: Path = ROOT) -> list[Path]:
-    """Write url into _config.yml and every chapter's Colab install cell; return the files changed."""
+    """Write url into _config.yml and every chapter's Colab install cell; return the files changed.
+
+    Raises ValueError for a URL Colab cannot open, and RuntimeError when a file does not hold
+    the new URL afterwards (e.g. a chapter whose first cell does not install nnbook).
+    """
     url = url.rstrip("/").removesuffix(".git")
     if not URL_RULE.fullmatch(url):
         raise ValueError(f"URL must look like https://github.com/OWNER/REPO (Colab opens GitHub "
                          f"repositories only), got {url!r}")
     config_path = root / "_config.yml"
-    config_text = config_path.read_text()
-    old = yaml.safe_load(config_text)["repository"]["url"]
+    config_text = config_path.read_text(encoding="utf-8")
+    old = config_url(config_text)
     changed = []
     if old != url:
-        config_path.write_text(config_text.replace(f"url: {old}", f"url: {url}", 1))
+        config_path.write_text(CONFIG_URL.sub(lambda m: m.group(1) + url, config_text, count=1), encoding="utf-8")
         changed.append(config_path)
-    for path in sorted((root / "chapters").glob("*.ipynb")):
-        notebook = nbformat.read(path, as_version=4)
-        first = notebook.cells[0]
-        new_source = first.source.replace(f"git+{old}", f"git+{url}")
-        if new_source != first.source:
-            first.source = new_source
-            nbformat.write(notebook, path)
+    notebooks = sorted((root / "chapters").glob("*.ipynb"))
+    for path in notebooks:
+        notebook = read_notebook(path)
+        source = first_cell_source(notebook)
+        new_source = source.replace(f"git+{old}", f"git+{url}")
+        if new_source != source:
+            notebook["cells"][0]["source"] = new_source.splitlines(keepends=True)
+            write_notebook(notebook, path)
             changed.append(path)
+
+    # read everything back: a file that does not hold the new URL is an error, not a silent skip
+    problems = [] if config_url(config_path.read_text(encoding="utf-8")) == url else [config_path]
+    problems += [path for path in notebooks if f'git+{url}"' not in first_cell_source(read_notebook(path))]
+    if problems:
+        names = ", ".join(str(path.relative_to(root)) for path in problems)
+        raise RuntimeError(f"after writing, these files do not point at {url}: {names} (each chapter's first "
+                           f"cell must install \"nnbook @ git+{old}\" in Colab)")
     return changed
 
 
@@ -47,5 +88,5 @@ if __name__ == "__main__":
     try:
         for path in set_repository(sys.argv[1]):
             print(f"updated {path.relative_to(ROOT)}")
-    except ValueError as error:
+    except (ValueError, RuntimeError) as error:
         sys.exit(f"error: {error}")
