@@ -4,14 +4,15 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install test test-fast book bench html-check set-repository clean
+.PHONY: help install test test-fast book book-all bench html-check set-repository clean
 
 help:
-	@echo "make book        build the HTML book into _build/html (executes every chapter)"
+	@echo "make book        build the HTML book into _build/html (re-executes only chapters whose code changed)"
+	@echo "make book-all    build the HTML book, executing every chapter (what CI and publishing use)"
 	@echo "make test        unit tests + every chapter under nbval + notebook hygiene"
 	@echo "make test-fast   unit tests and hygiene only (no chapters)"
 	@echo "make bench       run each chapter in a fresh kernel; write bench/results.json"
-	@echo "make html-check  open the built book in headless Chromium (needs make book)"
+	@echo "make html-check  open every page of the built book in Chromium, offline (Playwright); screenshots"
 	@echo "make set-repository URL=https://github.com/you/nnbook   point launch buttons and Colab cells at a fork"
 
 # The virtual environment, rebuilt when requirements.txt or pyproject.toml change.
@@ -33,14 +34,36 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(PY) -m pytest tests
 
+# Jupyter Book's execution cache (_config.yml: execute_notebooks: cache) keys on a chapter's
+# code cells only, not on the nnbook package it imports: when nnbook/*.py or the requirements
+# change, the cache is emptied and every page is read again (--all). The marker keeps asking
+# for --all until a build succeeds; `make book-all` always starts from an empty cache.
+JB_CACHE  := _build/.jupyter_cache
+CODE_HASH := _build/.nnbook-code.sha256
+READ_ALL  := _build/.read-all
+code_hash  = find nnbook -name '*.py' -not -path '*/__pycache__/*' | LC_ALL=C sort | \
+             xargs cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1
+
 book: $(STAMP)
-	$(VENV)/bin/jupyter-book build -W --keep-going .
+	@mkdir -p _build
+	@new="$$($(code_hash))"; if [ "$$new" != "$$(cat $(CODE_HASH) 2>/dev/null)" ]; then \
+	  echo "book: nnbook/ or the requirements changed since the last build: every chapter runs again"; \
+	  rm -rf $(JB_CACHE); echo "$$new" > $(CODE_HASH); touch $(READ_ALL); fi
+	$(VENV)/bin/jupyter-book build -W --keep-going $$(test -e $(READ_ALL) && echo --all) .
+	@rm -f $(READ_ALL)
+
+book-all: $(STAMP)
+	@mkdir -p _build
+	rm -rf $(JB_CACHE)
+	@$(code_hash) > $(CODE_HASH); touch $(READ_ALL)
+	$(VENV)/bin/jupyter-book build -W --keep-going --all .
+	@rm -f $(READ_ALL)
 
 bench: $(STAMP)
 	$(PY) tools/bench.py
 
-html-check: $(STAMP)
-	$(PY) tools/html_check.py _build/html
+html-check: $(STAMP)   # CHROMIUM=/path/to/chrome to use another binary than /usr/bin/chromium
+	$(PY) tools/browser_check.py _build/html $(if $(CHROMIUM),--chromium $(CHROMIUM))
 
 # Plain python3, no virtual environment: the tool only edits text.
 set-repository:
