@@ -186,6 +186,13 @@ SLIDER_STATE = """(gd, i) => {
 }"""
 
 
+REVEAL = """el => {   // open what a reader would open first: <details> and "Click to show" dropdowns
+  for (let d = el.closest('details'); d; d = d.parentElement && d.parentElement.closest('details')) d.open = true;
+  for (let t = el.closest('.toggle-hidden'); t; t = t.parentElement && t.parentElement.closest('.toggle-hidden'))
+    t.classList.remove('toggle-hidden');
+}"""
+
+
 def plot_picture(page, figure) -> bytes:
     """A screenshot of a plotly figure above its sliders and buttons: the slider's own grip
     and label move with it, and must not count as the figure changing."""
@@ -207,6 +214,7 @@ def check_figures(page, result: PageResult) -> None:
         figure = figures.nth(i)
         label = f"interactive figure {i + 1}"
         try:
+            figure.evaluate(REVEAL)
             figure.scroll_into_view_if_needed(timeout=TIMEOUT_MS)
             page.wait_for_function("gd => !!(gd._fullLayout && gd.querySelector('.main-svg'))",
                                    arg=figure.element_handle(), timeout=TIMEOUT_MS)
@@ -258,6 +266,7 @@ def check_quizzes(page, result: PageResult) -> None:
         question = questions.nth(i)
         label = f"question {n}"
         try:
+            question.evaluate(REVEAL)
             question.scroll_into_view_if_needed(timeout=TIMEOUT_MS)
             before = page.evaluate("() => document.body.innerText")
             box = question.locator(TEXT_INPUT_SELECTOR)
