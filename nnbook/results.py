@@ -153,6 +153,8 @@ def glue(name: str, value) -> None:
     there is no text to fill in and this does nothing: print the number in the cell instead.
     """
     _check_name("name", name, r"[A-Za-z0-9_]+", "letters, digits and '_' (myst-nb refers to it in the text)")
+    if hasattr(value, "item") and getattr(value, "ndim", None) == 0:
+        value = value.item()  # a NumPy or torch scalar: a plain number, which myst-nb can format
     try:
         from myst_nb import glue as myst_glue
     except ImportError:

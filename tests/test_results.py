@@ -144,3 +144,14 @@ def test_glue_rejects_names_myst_cannot_refer_to(name, error, match):
     # the name appears in markdown roles: letters, digits and '_' only
     with pytest.raises(error, match=match):
         glue(name, 1.0)
+
+
+def test_glue_turns_numpy_scalars_into_plain_numbers(monkeypatch):
+    # myst-nb formats the text form of the value: np.float64(98.5) would not parse, 98.5 does
+    np = pytest.importorskip("numpy")
+    pytest.importorskip("myst_nb")
+    calls = []
+    monkeypatch.setattr("myst_nb.glue", lambda name, value, display: calls.append(value))
+    glue("acc", np.float64(98.5))
+    glue("count", np.int64(5421))
+    assert calls == [98.5, 5421] and [type(v) for v in calls] == [float, int]
