@@ -21,6 +21,7 @@ and counted. On every page it checks:
   jupyterquiz `.MultipleChoiceQn` / `.ManyChoiceQn` / `.NumericQn`) answers when used:
   clicking its first choice (button, label or radio/checkbox) -- or, for a question with a
   text box, typing 0 and pressing Enter -- must change the page's visible text (its feedback).
+  Figures and questions inside a closed dropdown or <details> are opened first, as a reader would.
 
 and saves a full-page screenshot of each page in _build/screenshots/<page>.png. Prints one
 row per page: console errors, images, formulas, interactive figures, quiz answers, blocked
