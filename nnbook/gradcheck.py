@@ -5,9 +5,12 @@ Introduced in Chapter 3 to verify nnbook.numpy_net; works for any scalar functio
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
+
+from nnbook.checks import check_array, check_number, check_type
+from nnbook.numpy_net import MLP
 
 __all__ = ["numerical_gradient", "relative_error", "check_gradients"]
 
@@ -19,15 +22,13 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6)
     x: the float array to perturb; it is changed in place entry by entry and restored.
     Returns an array of x's shape holding df/dx.
     """
-    if not callable(f):
-        raise TypeError(f"f must be a function of no arguments returning a float, got {type(f).__name__}")
-    if not isinstance(x, np.ndarray) or not np.issubdtype(x.dtype, np.floating):
-        raise TypeError(f"x must be a float ndarray (perturbed in place), got {type(x).__name__} "
-                        f"{getattr(x, 'dtype', '')}")
-    if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not eps > 0:
-        raise ValueError(f"eps must be a positive number, got {eps!r}")
+    check_type("f", f, Callable, "a function of no arguments returning a float")
+    check_array("x", x)
+    if not np.issubdtype(x.dtype, np.floating):
+        raise TypeError(f"x must be a float array (it is perturbed in place), got dtype {x.dtype}")
     if not x.flags.c_contiguous:
         raise ValueError("x must be C-contiguous so that it can be perturbed in place")
+    eps = check_number("eps", eps, low=0.0, low_open=True)
     grad = np.zeros(x.shape, dtype=np.float64)
     flat = x.reshape(-1)  # a view: writing to it changes x
     for i in range(flat.size):
@@ -41,25 +42,29 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6)
     return grad
 
 
-def relative_error(a, b) -> float:
-    """max |a - b| / max(|a| + |b|, tiny), maxima over all entries: 0 when equal, ~1 when unrelated."""
+def relative_error(a, b, floor: float = 1e-8) -> float:
+    """The largest element-wise relative difference max_i |a_i - b_i| / max(|a_i| + |b_i|, floor).
+
+    0 when a equals b, about 1 when they are unrelated. Each entry is measured against its own size,
+    so an error in a small entry is not hidden by a large one; entries below `floor` in size are
+    compared in absolute terms (|a_i - b_i| / floor), so that two tiny numbers do not count as different.
+    """
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
         raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
+    floor = check_number("floor", floor, low=0.0, low_open=True)
     if a.size == 0:
         return 0.0
-    scale = max(float(np.max(np.abs(a) + np.abs(b))), np.finfo(np.float64).tiny)
-    return float(np.max(np.abs(a - b)) / scale)
+    return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), floor)))
 
 
-def check_gradients(net, X, y, l2: float = 0.0, eps: float = 1e-6) -> dict[str, float]:
-    """{"W1": rel_err, "b1": ..., ...}: net.gradients(X, y, l2) vs finite differences of net.loss.
+def check_gradients(net: MLP, X, y, l2: float = 0.0, eps: float = 1e-6) -> dict[str, float]:
+    """{"W1": error, "b1": ..., ...}: relative_error of net.gradients(X, y, l2) vs finite differences of net.loss.
 
     net: an nnbook.numpy_net.MLP (use dtype="float64": float32 is too coarse for eps=1e-6).
     X: (n, n_in); y as for net.loss.
     """
-    if not hasattr(net, "gradients") or not hasattr(net, "params"):
-        raise TypeError(f"net must be an nnbook.numpy_net.MLP, got {type(net).__name__}")
+    check_type("net", net, MLP, "an nnbook.numpy_net.MLP")
     _, grads = net.gradients(X, y, l2=l2)
     errors = {}
     for name, P in net.params.items():
