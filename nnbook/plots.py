@@ -121,7 +121,8 @@ def plot_loss_curves(curves, ax=None, logy: bool = False, xlabel: str = "epoch",
     if isinstance(curves, Mapping):
         items = list(curves.items())
     elif isinstance(curves, (str, bytes)) or not hasattr(curves, "__len__"):
-        raise TypeError(f"curves must be a dict label -> sequence, or a sequence of numbers, got {type(curves).__name__}")
+        raise TypeError(f"curves must be a dict label -> sequence, or a sequence of numbers, "
+                        f"got {type(curves).__name__}")
     else:
         items = [(None, curves)]
     if not items:

@@ -59,7 +59,7 @@ def _check_row(i: int, row) -> dict:
     return clean
 
 
-def _fmt(value, unit: str) -> str:
+def _format_value(value, unit: str) -> str:
     if value is None:
         return "—"
     if isinstance(value, str):
@@ -81,8 +81,8 @@ class ResultsTable:
 
     def _cells(self):
         for row in self.rows:
-            yield (row["name"], _fmt(row["value"], row["unit"]), _fmt(row["reference"], row["unit"]),
-                   row["target"] or "—", row["note"] or "")
+            yield (row["name"], _format_value(row["value"], row["unit"]),
+                   _format_value(row["reference"], row["unit"]), row["target"] or "—", row["note"] or "")
 
     def __repr__(self) -> str:
         header = ("result", "this book", "reference", "target", "note")

@@ -22,13 +22,13 @@ from tqdm.auto import tqdm  # a widget in Jupyter and Colab, text in a terminal
 
 from nnbook.checks import check_positive_int, check_seed, check_type
 
-ARRAY = (np.ndarray, torch.Tensor)
-PATH = (str, os.PathLike)
+ARRAY_TYPES = (np.ndarray, torch.Tensor)
+PATH_TYPES = (str, os.PathLike)
 
 
 def as_features(X) -> torch.Tensor:
     """Turn features ``X: (n, ...)`` (a NumPy array or a tensor) into a float32 tensor."""
-    check_type("X", X, ARRAY, "a NumPy array or a torch tensor")
+    check_type("X", X, ARRAY_TYPES, "a NumPy array or a torch tensor")
     X = torch.from_numpy(X) if isinstance(X, np.ndarray) else X
     if not X.is_floating_point():
         raise TypeError(f"X must hold floating-point numbers, got dtype {X.dtype}")
@@ -40,7 +40,7 @@ def as_features(X) -> torch.Tensor:
 def as_tensors(X, y) -> tuple[torch.Tensor, torch.Tensor]:
     """Turn ``X: (n, ...)`` and integer labels ``y: (n,)`` (arrays or tensors) into float32 / int64 tensors."""
     X = as_features(X)
-    check_type("y", y, ARRAY, "a NumPy array or a torch tensor")
+    check_type("y", y, ARRAY_TYPES, "a NumPy array or a torch tensor")
     y = torch.from_numpy(y) if isinstance(y, np.ndarray) else y
     if y.is_floating_point() or y.is_complex() or y.dtype == torch.bool:
         raise TypeError(f"y must hold integer class labels, got dtype {y.dtype}")
@@ -56,7 +56,7 @@ def make_loader(X, y, batch_size: int, shuffle: bool = True, seed: int | torch.G
 
     X: (n, ...) features; y: (n,) integer labels; batch_size: positive int.
     seed: an int in [0, 2**32) that seeds a new ``torch.Generator``, or a generator to draw from.
-    The same seed gives the same order of batches, epoch after epoch.
+    Batches are reshuffled every epoch; the same seed gives the same sequence of batches.
     """
     batch_size = check_positive_int("batch_size", batch_size)
     X, y = as_tensors(X, y)
@@ -130,7 +130,7 @@ def evaluate(model: nn.Module, X, y=None, device=None, loss_fn: Callable | None 
     if y is not None:
         X, y = as_tensors(X, y)
         batches = ((X[i:i + batch_size], y[i:i + batch_size]) for i in range(0, len(X), batch_size))
-    elif isinstance(X, ARRAY):
+    elif isinstance(X, ARRAY_TYPES):
         raise ValueError("y is None: pass labels y with the features X, or pass a DataLoader as X")
     else:
         batches = X
@@ -177,7 +177,7 @@ def save_checkpoint(model: nn.Module, path: str | os.PathLike, **extra) -> Path:
     The folder must exist.
     """
     check_type("model", model, nn.Module, "a torch.nn.Module")
-    path = Path(check_type("path", path, PATH, "a str or path"))
+    path = Path(check_type("path", path, PATH_TYPES, "a str or path"))
     state = {name: tensor.detach().cpu() for name, tensor in model.state_dict().items()}
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -200,9 +200,10 @@ def load_checkpoint(model: nn.Module, path: str | os.PathLike) -> dict:
     unexpected or differently shaped parameter) when the checkpoint does not fit the model.
     """
     check_type("model", model, nn.Module, "a torch.nn.Module")
-    path = Path(check_type("path", path, PATH, "a str or path"))
+    path = Path(check_type("path", path, PATH_TYPES, "a str or path"))
     if not path.is_file():
-        raise FileNotFoundError(f"no checkpoint at {path}: train and save one first (save_checkpoint or fit(checkpoint_path=...))")
+        raise FileNotFoundError(f"no checkpoint at {path}: train and save one first "
+                                "(save_checkpoint or fit(checkpoint_path=...))")
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as error:  # torch's own message advises weights_only=False, which is unsafe
@@ -237,7 +238,7 @@ def fit(model: nn.Module, X_train, y_train, X_val=None, y_val=None, *, optimizer
     patience = check_positive_int("patience", patience, allow_none=True)
     check_type("scheduler", scheduler, torch.optim.lr_scheduler.LRScheduler,
                "a torch.optim.lr_scheduler.LRScheduler", allow_none=True)
-    check_type("checkpoint_path", checkpoint_path, PATH, "a str or path", allow_none=True)
+    check_type("checkpoint_path", checkpoint_path, PATH_TYPES, "a str or path", allow_none=True)
     if (X_val is None) != (y_val is None):
         raise ValueError("pass both X_val and y_val, or neither")
     has_val = X_val is not None
