@@ -96,7 +96,7 @@ def load_mnist_arrays(train: bool = True, root: str | os.PathLike | None = None,
 def train_val_split(y, n_val: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Split the indices of the labels ``y`` into a training and a validation part, stratified.
 
-    y: (n,) class labels; n_val: size of the validation part, 0 < n_val < n; seed: an int.
+    y: (n,) class labels; n_val: size of the validation part, 0 < n_val < n; seed: an int in [0, 2**32).
     Each class keeps (as nearly as possible) its share of ``y`` in both parts: scikit-learn's
     ``train_test_split(..., stratify=y)``. Returns ``(train_idx, val_idx)``: int64 index arrays
     of sizes ``n - n_val`` and ``n_val``, disjoint, covering every index once. The same seed
@@ -108,5 +108,6 @@ def train_val_split(y, n_val: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     from sklearn.model_selection import train_test_split  # here, like torchvision above
 
     # sklearn explains n_val >= n, and classes too small to appear in both parts
-    train_idx, val_idx = train_test_split(np.arange(len(y)), test_size=n_val, random_state=seed, stratify=y)
+    indices = np.arange(len(y), dtype=np.int64)
+    train_idx, val_idx = train_test_split(indices, test_size=n_val, random_state=seed, stratify=y)
     return train_idx, val_idx
