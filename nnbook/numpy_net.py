@@ -15,9 +15,14 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 
 import numpy as np
-from tqdm.auto import tqdm
+from tqdm import TqdmWarning
+
+with warnings.catch_warnings():  # without ipywidgets tqdm.auto warns, then draws text bars: fine
+    warnings.simplefilter("ignore", TqdmWarning)
+    from tqdm.auto import tqdm  # a widget in Jupyter and Colab, text elsewhere
 
 from nnbook.checks import (check_array, check_choice, check_number, check_positive_int, check_probability,
                            check_seed, check_type)

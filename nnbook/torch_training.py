@@ -11,6 +11,7 @@ import math
 import os
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -18,7 +19,11 @@ import numpy as np
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
-from tqdm.auto import tqdm  # a widget in Jupyter and Colab, text in a terminal
+from tqdm import TqdmWarning
+
+with warnings.catch_warnings():  # without ipywidgets tqdm.auto warns, then draws text bars: fine
+    warnings.simplefilter("ignore", TqdmWarning)
+    from tqdm.auto import tqdm  # a widget in Jupyter and Colab, text elsewhere
 
 from nnbook.checks import check_positive_int, check_seed, check_type
 
