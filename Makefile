@@ -18,10 +18,11 @@ help:
 # The virtual environment, rebuilt when requirements.txt or pyproject.toml change.
 # requirements.txt holds the book's tools and `-e .`: the package comes with the dependencies
 # its pyproject.toml declares, the same set Colab installs.
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt pyproject.toml tools/ipython_kernel_config.py
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	mkdir -p $(VENV)/etc/ipython && cp tools/ipython_kernel_config.py $(VENV)/etc/ipython/
 	@touch $(STAMP)
 
 install: $(STAMP)
