@@ -4,13 +4,14 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install test test-fast book book-all bench html-check set-repository clean
+.PHONY: help install test test-fast book book-all student plotly-js bench html-check set-repository clean
 
 help:
 	@echo "make book        build the HTML book into _build/html (re-executes only chapters whose code changed)"
 	@echo "make book-all    build the HTML book, executing every chapter (what CI and publishing use)"
 	@echo "make test        unit tests + every chapter under nbval + notebook hygiene"
 	@echo "make test-fast   unit tests and hygiene only (no chapters)"
+	@echo "make student     write the student edition (solutions removed) into _build/student"
 	@echo "make bench       run each chapter in a fresh kernel; write bench/results.json"
 	@echo "make html-check  open every page of the built book in Chromium, offline (Playwright); screenshots"
 	@echo "make set-repository URL=https://github.com/you/nnbook   point launch buttons and Colab cells at a fork"
@@ -45,7 +46,12 @@ READ_ALL  := _build/.read-all
 code_hash  = find nnbook -name '*.py' -not -path '*/__pycache__/*' | LC_ALL=C sort | \
              xargs cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1
 
-book: $(STAMP)
+# plotly.js, served once from the book's _static/ (not from a CDN, not inlined into every page):
+# the copy that ships in the installed plotly wheel, so it matches the figures' Python side.
+plotly-js: $(STAMP)
+	$(PY) -c "import plotly, shutil, pathlib; shutil.copy(pathlib.Path(plotly.__file__).parent / 'package_data' / 'plotly.min.js', '_static/plotly.min.js')"
+
+book: $(STAMP) plotly-js
 	@mkdir -p _build
 	@new="$$($(code_hash))"; if [ "$$new" != "$$(cat $(CODE_HASH) 2>/dev/null)" ]; then \
 	  echo "book: nnbook/ or the requirements changed since the last build: every chapter runs again"; \
@@ -53,12 +59,15 @@ book: $(STAMP)
 	$(VENV)/bin/jupyter-book build -W --keep-going $$(test -e $(READ_ALL) && echo --all) .
 	@rm -f $(READ_ALL)
 
-book-all: $(STAMP)
+book-all: $(STAMP) plotly-js
 	@mkdir -p _build
 	rm -rf $(JB_CACHE)
 	@$(code_hash) > $(CODE_HASH); touch $(READ_ALL)
 	$(VENV)/bin/jupyter-book build -W --keep-going --all .
 	@rm -f $(READ_ALL)
+
+student: $(STAMP)
+	$(PY) tools/make_student.py _build/student
 
 bench: $(STAMP)
 	$(PY) tools/bench.py

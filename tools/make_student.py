@@ -1,0 +1,102 @@
+"""Write the student edition of the book: every chapter without its solutions.
+
+    python tools/make_student.py [OUT]        (make student; OUT defaults to _build/student)
+
+Solutions are marked one way in the sources, with the cell tag `solution`:
+- a markdown cell tagged `solution` (the book shows it as a dropdown) is removed;
+- a code cell tagged `solution` keeps its lines outside `### BEGIN SOLUTION` / `### END SOLUTION`
+  (a function's signature and docstring, say); the lines between the markers become a stub,
+  `raise NotImplementedError("Exercise ...: write your code here")`, at the markers' indentation.
+  A code cell tagged `solution` without markers is removed whole.
+Everything else, including the answer checks (`check("1.2", ...)`) and the concept questions,
+is kept. Outputs are cleared. The tool fails loudly when a solution is marked wrongly: markers
+in an untagged cell, unbalanced markers, or a `{solution}` directive outside a tagged cell.
+"""
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+STUB = 'raise NotImplementedError("write your code here")'
+
+
+class MarkingError(ValueError):
+    """A solution is marked in a way the tool cannot strip safely."""
+
+
+def chapters():
+    """The chapter notebooks, in the order of _toc.yml."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [chapter["file"] for part in toc["parts"] for chapter in part["chapters"]]
+    return [ROOT / f"{name}.ipynb" for name in files if (ROOT / f"{name}.ipynb").exists()]
+
+
+def strip_markers(source, where):
+    """Replace every BEGIN/END SOLUTION region of a code cell by a stub line."""
+    out, inside = [], False
+    for line in source.split("\n"):
+        stripped = line.strip()
+        if stripped == BEGIN:
+            if inside:
+                raise MarkingError(f"{where}: '{BEGIN}' twice without '{END}'")
+            inside = True
+            indent = line[: len(line) - len(line.lstrip())]
+            out.append(f"{indent}# YOUR CODE HERE")
+            out.append(f"{indent}{STUB}")
+        elif stripped == END:
+            if not inside:
+                raise MarkingError(f"{where}: '{END}' without '{BEGIN}'")
+            inside = False
+        elif not inside:
+            out.append(line)
+    if inside:
+        raise MarkingError(f"{where}: '{BEGIN}' without '{END}'")
+    return "\n".join(out)
+
+
+def student_notebook(nb, name="notebook"):
+    """The student edition of one notebook (a new object; `nb` is not changed)."""
+    nb = nbformat.from_dict(nb)   # a copy
+    cells = []
+    for index, cell in enumerate(nb.cells):
+        where = f"{name}, cell {index}"
+        tags = cell.metadata.get("tags", [])
+        is_solution = "solution" in tags
+        if not is_solution and (BEGIN in cell.source or END in cell.source):
+            raise MarkingError(f"{where}: solution markers in a cell not tagged 'solution'")
+        if not is_solution and re.search(r"^`{3,}\s*\{solution", cell.source, re.M):
+            raise MarkingError(f"{where}: a {{solution}} directive in a cell not tagged 'solution'")
+        if is_solution:
+            if cell.cell_type != "code" or BEGIN not in cell.source:
+                continue   # solution text, or reference code with nothing to keep
+            cell.source = strip_markers(cell.source, where)
+            cell.metadata["tags"] = [t for t in tags if t not in ("solution", "hide-input", "hide-cell")]
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+        cells.append(cell)
+    nb.cells = cells
+    nbformat.validate(nb)
+    return nb
+
+
+def main(out=ROOT / "_build" / "student"):
+    out = Path(out)
+    written = []
+    for path in chapters():
+        nb = student_notebook(nbformat.read(path, as_version=4), path.name)
+        target = out / path.relative_to(ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, target)
+        written.append(target)
+    if not written:
+        raise SystemExit("make_student: no chapter notebooks found in _toc.yml")
+    print(f"student edition: {len(written)} chapters in {out}")
+    return written
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:2])
