@@ -34,7 +34,7 @@ test: $(STAMP)
 	$(PY) -m pytest --nbval-lax --nbval-current-env tests chapters
 
 test-fast: $(STAMP)
-	$(PY) -m pytest tests
+	$(PY) -m pytest -m "not slow" tests
 
 # Jupyter Book's execution cache (_config.yml: execute_notebooks: cache) keys on a chapter's
 # code cells only, not on the nnbook package it imports: when nnbook/*.py or the requirements
