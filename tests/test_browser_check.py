@@ -90,3 +90,42 @@ def test_table_has_one_row_per_page_with_every_count():
 def test_missing_chromium_means_cannot_run(tmp_path):
     with pytest.raises(browser_check.CannotRun, match="Chromium not found"):
         browser_check.find_chromium(str(tmp_path / "no-such-chromium"))
+
+
+def test_a_quiz_and_a_slider_figure_work_in_a_real_browser(tmp_path):
+    """nnbook.quiz and nnbook.interactive's HTML, in Chromium, offline: the check clicks a wrong and
+    the right option and moves the slider; the page has no console error. Skips (visibly) where
+    Chromium or Playwright is missing; CI's `make html-check` fails instead."""
+    pytest.importorskip("playwright.sync_api")
+    go = pytest.importorskip("plotly.graph_objects")
+    try:
+        executable = browser_check.find_chromium(None)
+    except browser_check.CannotRun as error:
+        pytest.skip(str(error))
+    import numpy as np
+    import plotly
+    from playwright.sync_api import sync_playwright
+
+    from nnbook.interactive import figure_html
+    from nnbook.quiz import Question
+
+    x = np.linspace(0, 1, 20)
+    fig = go.Figure([go.Scatter(x=x, y=x ** p, visible=(p == 1)) for p in (1, 2, 3)])
+    fig.update_layout(sliders=[{"steps": [{"method": "update", "label": str(p),
+                                           "args": [{"visible": [q == p for q in (1, 2, 3)]}]}
+                                          for p in (1, 2, 3)]}])
+    quiz = Question("Which power is a line?", {"1": "yes", "2": "a parabola", "3": "a cubic"}, answer="1")
+    js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    (tmp_path / "page.html").write_text(
+        f'<html><head><script src="{js.as_uri()}"></script></head><body>'
+        f"{figure_html(fig)}{quiz._repr_html_()}</body></html>")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=browser_check.CHROMIUM_ARGS,
+                                             headless=True)
+        try:
+            result = browser_check.check_page(browser, tmp_path, "page", None, tmp_path)
+        finally:
+            browser.close()
+    assert result.figures == (1, 1) and result.sliders == 1, result.problems
+    assert result.quizzes == (1, 1), result.problems
+    assert not result.console_errors, result.console_errors

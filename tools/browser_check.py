@@ -270,6 +270,18 @@ def check_quizzes(page, result: PageResult) -> None:
             question.evaluate(REVEAL)
             question.scroll_into_view_if_needed(timeout=TIMEOUT_MS)
             before = page.evaluate("() => document.body.innerText")
+            options = question.locator("button.nnbook-quiz-option")
+            if options.count():   # nnbook.quiz: a wrong option says so, the right one says "Correct"
+                feedback = question.locator(".nnbook-quiz-feedback")
+                wrong = question.locator('button.nnbook-quiz-option[data-correct="0"]')
+                wrong.first.click(timeout=5000)
+                if not feedback.inner_text().startswith("Not quite"):
+                    raise AssertionError("a wrong option was not called wrong")
+                question.locator('button.nnbook-quiz-option[data-correct="1"]').first.click(timeout=5000)
+                if not feedback.inner_text().startswith("Correct"):
+                    raise AssertionError("the right option was not called correct")
+                good += 1
+                continue
             box = question.locator(TEXT_INPUT_SELECTOR)
             if box.count():
                 box.first.fill("0")
@@ -287,7 +299,7 @@ def check_quizzes(page, result: PageResult) -> None:
             page.wait_for_function("before => document.body.innerText !== before", arg=before, timeout=5000)
             good += 1
         except Exception as error:
-            result.problems.append(f"{label}: gave no answer when used ({type(error).__name__})")
+            result.problems.append(f"{label}: gave no answer when used ({type(error).__name__}: {error})")
     result.quizzes = (good, len(indices))
 
 
