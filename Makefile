@@ -14,7 +14,7 @@ help:
 	@echo "make student     write the student edition (solutions removed) into _build/student"
 	@echo "make bench       run each chapter in a fresh kernel; write bench/results.json"
 	@echo "make html-check  open every page of the built book in Chromium, offline (Playwright); screenshots"
-	@echo "make set-repository URL=https://github.com/you/nnbook   point launch buttons and Colab cells at a fork"
+	@echo "make set-repository URL=https://github.com/you/nnbook [BRANCH=student]   point launch buttons and Colab cells at a fork"
 
 # The virtual environment, rebuilt when requirements.txt or pyproject.toml change.
 # requirements.txt holds the book's tools and `-e .`: the package comes with the dependencies
@@ -78,7 +78,7 @@ html-check: $(STAMP)   # CHROMIUM=/path/to/chrome to use another binary than /us
 # Plain python3, no virtual environment: the tool only edits text.
 set-repository:
 	@test -n "$(URL)" || (echo "usage: make set-repository URL=https://github.com/you/nnbook"; exit 2)
-	$(PYTHON) tools/set_repository.py "$(URL)"
+	$(PYTHON) tools/set_repository.py "$(URL)" $(BRANCH)
 
 clean:
 	rm -rf _build bench/results.json

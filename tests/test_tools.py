@@ -63,6 +63,22 @@ def test_set_repository_changes_config_and_colab_cells_only(book):
     assert notebook_after != notebook_before
 
 
+def test_set_repository_with_a_branch_points_the_buttons_at_it(book):
+    # an instructor who publishes the student edition on a `student` branch
+    config_before = (book / "_config.yml").read_text()
+    set_repository("https://github.com/me/course", root=book, branch="student")
+    config_after = (book / "_config.yml").read_text()
+    assert config_after == config_before.replace("url: https://github.com/nnbook/nnbook\n",
+                                                 "url: https://github.com/me/course\n").replace(
+        "  branch: main\n", "  branch: student\n")
+
+
+@pytest.mark.parametrize("branch", ["two words", "", "a;rm -rf"])
+def test_set_repository_rejects_a_bad_branch(book, branch):
+    with pytest.raises(ValueError, match="BRANCH must be a git branch name"):
+        set_repository("https://github.com/me/course", root=book, branch=branch)
+
+
 def test_set_repository_twice_moves_from_the_configured_url(book):
     # the URL to replace is read from _config.yml, so a second fork replaces the first
     set_repository("https://github.com/a/one", root=book)

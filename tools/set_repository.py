@@ -3,7 +3,9 @@ button) and the URL that every chapter's hidden Colab cell installs nnbook from.
 
 Plain Python 3, no packages: it edits text, so it runs before `make install` has set up
 anything. After writing it reads every file back and fails if the new URL is not there.
-Usage: python3 tools/set_repository.py https://github.com/you/nnbook
+Usage: python3 tools/set_repository.py https://github.com/you/nnbook [BRANCH]
+BRANCH (e.g. `student`, where an instructor publishes the student edition) sets the branch the
+Colab and Binder buttons open; without it the branch stays as it is.
 """
 
 from __future__ import annotations
@@ -18,6 +20,19 @@ URL_RULE = re.compile(r"https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 # the `url:` line inside the top-level `repository:` block of _config.yml
 CONFIG_URL = re.compile(r"^(repository:[ \t]*\n(?:[ \t]+.*\n|[ \t]*\n)*?[ \t]+url:[ \t]*)[\"']?([^\"'\s#]+)[\"']?",
                         re.MULTILINE)
+
+
+CONFIG_BRANCH = re.compile(r"^(repository:[ \t]*\n(?:[ \t]+.*\n|[ \t]*\n)*?[ \t]+branch:[ \t]*)[\"']?([^\"'\s#]+)[\"']?",
+                           re.MULTILINE)
+BRANCH_RULE = re.compile(r"[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*")
+
+
+def config_branch(config_text: str) -> str:
+    """The repository branch set in the text of _config.yml."""
+    match = CONFIG_BRANCH.search(config_text)
+    if match is None:
+        raise ValueError("_config.yml has no `branch:` under `repository:`")
+    return match.group(2)
 
 
 def config_url(config_text: str) -> str:
@@ -45,7 +60,7 @@ def first_cell_source(notebook: dict) -> str:
     return "".join(source) if isinstance(source, list) else source
 
 
-def set_repository(url: str, root: Path = ROOT) -> list[Path]:
+def set_repository(url: str, root: Path = ROOT, branch: str | None = None) -> list[Path]:
     """Write url into _config.yml and every chapter's Colab install cell; return the files changed.
 
     Raises ValueError for a URL Colab cannot open, and RuntimeError when a file does not hold
@@ -55,12 +70,17 @@ def set_repository(url: str, root: Path = ROOT) -> list[Path]:
     if not URL_RULE.fullmatch(url):
         raise ValueError(f"URL must look like https://github.com/OWNER/REPO (Colab opens GitHub "
                          f"repositories only), got {url!r}")
+    if branch is not None and not BRANCH_RULE.fullmatch(branch):
+        raise ValueError(f"BRANCH must be a git branch name (letters, digits, . _ - /), got {branch!r}")
     config_path = root / "_config.yml"
     config_text = config_path.read_text(encoding="utf-8")
     old = config_url(config_text)
+    new_text = CONFIG_URL.sub(lambda m: m.group(1) + url, config_text, count=1)
+    if branch is not None:
+        new_text = CONFIG_BRANCH.sub(lambda m: m.group(1) + branch, new_text, count=1)
     changed = []
-    if old != url:
-        config_path.write_text(CONFIG_URL.sub(lambda m: m.group(1) + url, config_text, count=1), encoding="utf-8")
+    if new_text != config_text:
+        config_path.write_text(new_text, encoding="utf-8")
         changed.append(config_path)
     notebooks = sorted((root / "chapters").glob("*.ipynb"))
     for path in notebooks:
@@ -73,7 +93,8 @@ def set_repository(url: str, root: Path = ROOT) -> list[Path]:
             changed.append(path)
 
     # read everything back: a file that does not hold the new URL is an error, not a silent skip
-    problems = [] if config_url(config_path.read_text(encoding="utf-8")) == url else [config_path]
+    written = config_path.read_text(encoding="utf-8")
+    problems = [] if config_url(written) == url and branch in (None, config_branch(written)) else [config_path]
     problems += [path for path in notebooks if f'git+{url}"' not in first_cell_source(read_notebook(path))]
     if problems:
         names = ", ".join(str(path.relative_to(root)) for path in problems)
@@ -83,10 +104,10 @@ def set_repository(url: str, root: Path = ROOT) -> list[Path]:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    if len(sys.argv) not in (2, 3):
         sys.exit(__doc__)
     try:
-        for path in set_repository(sys.argv[1]):
+        for path in set_repository(sys.argv[1], branch=sys.argv[2] if len(sys.argv) == 3 else None):
             print(f"updated {path.relative_to(ROOT)}")
     except (ValueError, RuntimeError) as error:
         sys.exit(f"error: {error}")
