@@ -56,6 +56,7 @@ book: $(STAMP) plotly-js
 	@new="$$($(code_hash))"; if [ "$$new" != "$$(cat $(CODE_HASH) 2>/dev/null)" ]; then \
 	  echo "book: nnbook/ or the requirements changed since the last build: every chapter runs again"; \
 	  rm -rf $(JB_CACHE); echo "$$new" > $(CODE_HASH); touch $(READ_ALL); fi
+	$(PY) tools/instructors.py _build/instructors
 	$(VENV)/bin/jupyter-book build -W --keep-going $$(test -e $(READ_ALL) && echo --all) .
 	@rm -f $(READ_ALL)
 
@@ -63,6 +64,7 @@ book-all: $(STAMP) plotly-js
 	@mkdir -p _build
 	rm -rf $(JB_CACHE)
 	@$(code_hash) > $(CODE_HASH); touch $(READ_ALL)
+	$(PY) tools/instructors.py _build/instructors
 	$(VENV)/bin/jupyter-book build -W --keep-going --all .
 	@rm -f $(READ_ALL)
 
