@@ -1,4 +1,73 @@
 """Answer checks for Chapter 3's exercises."""
 import numpy as np
 
-from ._core import Wrong, call, compare, exercise  # noqa: F401
+from ..optimizers import Momentum
+from ._core import Wrong, call, compare, exercise
+
+
+def _as_tuple(got, name, length):
+    """The answer as a tuple of `length` items, or a message saying what came back instead."""
+    if not isinstance(got, (tuple, list)):
+        raise Wrong(f"{name} must return a tuple of {length} arrays, got {type(got).__name__}")
+    if len(got) != length:
+        raise Wrong(f"{name} must return a tuple of {length} arrays, got {len(got)} items")
+    return tuple(got)
+
+
+@exercise("3.5")
+def layer_backward(answer):
+    """One step of the backpropagation recursion through a layer with a tanh layer below it."""
+    rng = np.random.default_rng(35)
+    n, n_prev, n_l = 7, 5, 3                     # all different, so that a transposed product shows
+    dZ = rng.normal(size=(n, n_l))
+    A_prev = np.tanh(rng.normal(size=(n, n_prev)))
+    W = rng.normal(size=(n_prev, n_l))
+    inputs = [dZ.copy(), A_prev.copy(), W.copy()]
+    got = _as_tuple(call(answer, *inputs), "layer_backward", 3)
+    if not all(np.array_equal(a, b) for a, b in zip(inputs, (dZ, A_prev, W))):
+        raise Wrong("layer_backward changed its inputs; compute new arrays instead")
+    dW, db, dZ_prev = got
+    compare("dW", dW, A_prev.T @ dZ,
+            hint="dW has the shape of W, (n_prev, n_l): A_prevᵀ dZ, a sum over the samples.")
+    compare("db", db, dZ.sum(axis=0),
+            hint="db has the shape of b, (n_l,): the column sums of dZ, with no A_prev factor.")
+    dA_prev = dZ @ W.T
+    if dZ_prev is not None and np.shape(dZ_prev) == dA_prev.shape and np.allclose(dZ_prev, dA_prev):
+        raise Wrong("dZ_prev is dZ Wᵀ, which is dA_prev: multiply it element-wise by tanh′(Z_prev) "
+                    "= 1 − A_prev².")
+    compare("dZ_prev", dZ_prev, dA_prev * (1 - A_prev**2),
+            hint="dZ_prev = (dZ Wᵀ) ⊙ tanh′(Z_prev), and tanh′(Z_prev) = 1 − A_prev².")
+    return "Run it in a loop from l = L down to 1 and you have backpropagation for L layers."
+
+
+@exercise("3.6")
+def momentum_step(answer):
+    """SGD with momentum, PyTorch's convention, compared with nnbook.optimizers.Momentum."""
+    rng = np.random.default_rng(36)
+    lr, mu = 0.1, 0.9
+    P = rng.normal(size=(4, 3))
+    reference = {"P": P.copy()}
+    optimiser = Momentum(momentum=mu)
+    v = np.zeros_like(P)
+    for step in range(1, 4):
+        dP = rng.normal(size=P.shape)
+        inputs = (P.copy(), v.copy(), dP.copy())
+        got = _as_tuple(call(answer, *inputs, lr, mu), "momentum_step", 2)
+        if not (np.array_equal(inputs[0], P) and np.array_equal(inputs[1], v)
+                and np.array_equal(inputs[2], dP)):
+            raise Wrong("momentum_step changed its inputs in place; return new arrays instead")
+        optimiser.step(reference, {"P": dP}, lr)
+        v_expected = optimiser.v["P"]
+        P_new, v_new = got
+        if np.shape(v_new) == v.shape and np.allclose(v_new, mu * v + (1 - mu) * dP):
+            raise Wrong(f"at step {step} the velocity is μ v + (1 − μ) dP, an average; this book "
+                        "(and PyTorch) uses the sum v ← μ v + dP.")
+        if np.shape(P_new) == P.shape and np.allclose(P_new, P - lr * v):
+            raise Wrong(f"at step {step} P moved along the old velocity: update v first, then "
+                        "step along the new one, P ← P − lr · v.")
+        compare(f"v after step {step}", v_new, v_expected, rtol=1e-10, atol=1e-12,
+                hint="v ← μ v + dP (v starts at 0).")
+        compare(f"P after step {step}", P_new, reference["P"], rtol=1e-10, atol=1e-12,
+                hint="P ← P − lr · v, with the new v.")
+        P, v = np.asarray(P_new, dtype=float), np.asarray(v_new, dtype=float)
+    return "Three steps in a row agree with nnbook.optimizers.Momentum."

@@ -1,0 +1,112 @@
+"""Chapter 3's answer checks: the reference solutions pass, plausible wrong answers fail with a
+message that says what is wrong, and an unanswered stub says so."""
+import numpy as np
+import pytest
+
+from nnbook.exercises import check
+
+
+def layer_backward(dZ, A_prev, W):
+    dW = A_prev.T @ dZ
+    db = dZ.sum(axis=0)
+    dZ_prev = (dZ @ W.T) * (1 - A_prev**2)
+    return dW, db, dZ_prev
+
+
+def momentum_step(P, v, dP, lr, momentum):
+    v_new = momentum * v + dP
+    return P - lr * v_new, v_new
+
+
+def stub(*args):
+    raise NotImplementedError("write your answer here")
+
+
+# ---- 3.5: one step of the L-layer recursion ----------------------------------------------------
+
+def test_3_5_reference_solution_passes():
+    # the chapter's solution is accepted
+    assert check("3.5", layer_backward)
+
+
+@pytest.mark.parametrize("wrong, message", [
+    # dZ Aᵀ instead of Aᵀ dZ: the transposed product has the wrong shape
+    (lambda dZ, A, W: (dZ.T @ A,) + layer_backward(dZ, A, W)[1:], "dW has shape (3, 5), expected (5, 3)"),
+    # the bias gradient with an A_prev factor (the chapter's warning), summed to run
+    (lambda dZ, A, W: (A.T @ dZ, (A.T @ dZ).sum(axis=0), layer_backward(dZ, A, W)[2]), "db differs"),
+    # no column sum: db keeps the batch dimension
+    (lambda dZ, A, W: (A.T @ dZ, dZ, layer_backward(dZ, A, W)[2]), "db has shape"),
+    # forgetting the activation's derivative: dA_prev instead of dZ_prev
+    (lambda dZ, A, W: (A.T @ dZ, dZ.sum(axis=0), dZ @ W.T), "multiply it element-wise by tanh′"),
+    # the sigmoid's derivative instead of tanh's
+    (lambda dZ, A, W: (A.T @ dZ, dZ.sum(axis=0), (dZ @ W.T) * A * (1 - A)), "1 − A_prev²"),
+    # a single array instead of the tuple
+    (lambda dZ, A, W: A.T @ dZ, "tuple of 3 arrays, got ndarray"),
+])
+def test_3_5_wrong_answers_fail_with_a_useful_message(wrong, message):
+    feedback = check("3.5", wrong)
+    assert not feedback
+    assert message in feedback.message, feedback.message
+
+
+def test_3_5_changing_the_inputs_is_reported():
+    # an answer that scales dZ in place is told so
+    def in_place(dZ, A, W):
+        result = layer_backward(dZ, A, W)
+        dZ *= 2
+        return result
+    feedback = check("3.5", in_place)
+    assert not feedback and "changed its inputs" in feedback.message
+
+
+def test_3_5_stub_is_not_answered_yet():
+    # the student edition's stub gets "not answered yet", not a traceback
+    feedback = check("3.5", stub)
+    assert not feedback and "not answered yet" in feedback.message
+
+
+# ---- 3.6: a momentum step -----------------------------------------------------------------------
+
+def test_3_6_reference_solution_passes():
+    # the chapter's solution is accepted
+    assert check("3.6", momentum_step)
+
+
+@pytest.mark.parametrize("wrong, message", [
+    # the averaging convention v <- mu v + (1 - mu) g
+    (lambda P, v, g, lr, mu: (P - lr * (mu * v + (1 - mu) * g), mu * v + (1 - mu) * g), "an average"),
+    # stepping along the old velocity
+    (lambda P, v, g, lr, mu: (P - lr * v, mu * v + g), "old velocity"),
+    # plain SGD, velocity returned unchanged
+    (lambda P, v, g, lr, mu: (P - lr * g, v), "v after step 1"),
+    # adding instead of subtracting the step
+    (lambda P, v, g, lr, mu: (P + lr * (mu * v + g), mu * v + g), "P after step 1 differs"),
+    # returning only P
+    (lambda P, v, g, lr, mu: P - lr * (mu * v + g), "tuple of 2 arrays, got ndarray"),
+])
+def test_3_6_wrong_answers_fail_with_a_useful_message(wrong, message):
+    feedback = check("3.6", wrong)
+    assert not feedback
+    assert message in feedback.message, feedback.message
+
+
+def test_3_6_updating_in_place_is_reported():
+    # an answer that changes P and v in place (as the package does internally) is told to return new arrays
+    def in_place(P, v, g, lr, mu):
+        v *= mu
+        v += g
+        P -= lr * v
+        return P, v
+    feedback = check("3.6", in_place)
+    assert not feedback and "in place" in feedback.message
+
+
+def test_3_6_stub_is_not_answered_yet():
+    feedback = check("3.6", stub)
+    assert not feedback and "not answered yet" in feedback.message
+
+
+def test_3_6_the_check_never_prints_the_solution():
+    # the feedback on a wrong answer names the rule, not the expected arrays in full
+    feedback = check("3.6", lambda P, v, g, lr, mu: (P, v))
+    assert not feedback and "[[" not in feedback.message
