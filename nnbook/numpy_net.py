@@ -3,11 +3,11 @@
 Chapter 3 derives every formula here and writes the one-hidden-layer version; Chapters 4 (XOR) and
 5 (MNIST) import this one. Batches are rows: X is (n, n_0); layer l has W{l}: (n_{l-1}, n_l) and
 b{l}: (n_l,), Z{l} = A{l-1} W{l} + b{l} and A{l} = g(Z{l}), with A0 = X and A{L} = y_hat.
-Written to be read, one line per equation, not tuned. On a CPU it is still faster than the same
-network trained in PyTorch from in-memory tensors (784-512-10, batch 128, AdamW, 55,000 MNIST rows,
-on the book's busy 2-core machine: a median epoch of 4.0 s against 6.3 s with one thread each,
-11.7 s against 21.3 s with two), because nearly all the time goes into six matrix products per
-batch, which NumPy and PyTorch hand to the same kind of BLAS library. The one speed-up kept is in
+Written to be read, one line per equation, not tuned. On a CPU it still keeps pace with the same
+network in PyTorch (Chapter 5 measures both on the same in-memory arrays; `make bench` records the
+ratio as "epoch time NumPy / PyTorch"), because nearly all the time goes into five matrix products
+per batch for one hidden layer (two forward, three backward: no gradient is needed for the input X),
+which NumPy and PyTorch hand to the same kind of BLAS library. The one speed-up kept is in
 nnbook.optimizers (Adam's moments updated in place, see there).
 """
 
