@@ -20,7 +20,7 @@ PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
 def figure_html(fig):
     """The figure as an HTML fragment that expects plotly.js to be loaded by the page already."""
-    return fig.to_html(full_html=False, include_plotlyjs=False, include_mathjax=False,
+    return fig.to_html(full_html=False, include_plotlyjs=False, include_mathjax=False, auto_play=False,
                        config={"displaylogo": False})
 
 

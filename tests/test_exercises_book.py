@@ -117,6 +117,9 @@ def test_figure_html_leaves_plotly_js_and_mathjax_to_the_page():
     assert 'class="plotly-graph-div"' in page and "Plotly.newPlot" in page
     assert "cdn" not in page.lower() and "mathjax" not in page.lower()
     assert len(page) < 50_000          # no inlined plotly.js (4.8 MB)
+    # an animation waits for its play button: a reader arriving at the page sees the first frame
+    animated = go.Figure(go.Scatter(y=[1, 2]), frames=[go.Frame(data=[go.Scatter(y=[2, 1])])])
+    assert "Plotly.animate" not in figure_html(animated)
 
 
 def test_show_sends_plotly_json_and_html(monkeypatch):
