@@ -1,4 +1,68 @@
 """Answer checks for Chapter 5's exercises."""
 import numpy as np
+import torch
+import torch.nn.functional as F
 
 from ._core import Wrong, call, compare, exercise  # noqa: F401
+
+
+def _close(got, expected):
+    try:
+        got = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return got.shape == np.shape(expected) and np.allclose(got, expected, rtol=1e-6, atol=1e-9)
+
+
+@exercise("5.5")
+def cross_entropy(answer):
+    rng = np.random.default_rng(5)
+    Z = rng.normal(0.0, 3.0, size=(6, 4))  # logits (n, K)
+    y = np.array([0, 3, 1, 2, 3, 0])
+    # the reference is PyTorch's own loss on the same logits
+    expected = F.cross_entropy(torch.from_numpy(Z), torch.from_numpy(y)).item()
+    got = call(answer, Z.copy(), y.copy())
+    if got is not None and np.shape(got) == (len(y),):
+        raise Wrong(f"the result has shape {np.shape(got)}: one loss per example. "
+                    "Return their mean over the batch, a single number.")
+    if _close(got, len(y) * expected):
+        raise Wrong("the result is n times too large: average the examples' losses, don't sum them "
+                    "(nn.CrossEntropyLoss takes the mean).")
+    probabilities = torch.softmax(torch.from_numpy(Z), dim=1)
+    if _close(got, F.cross_entropy(probabilities, torch.from_numpy(y)).item()):
+        raise Wrong("this is the loss of softmax(Z), i.e. a softmax applied twice: "
+                    "the function receives logits and applies the (log-)softmax itself, once.")
+    compare("cross_entropy(Z, y)", got, expected,
+            hint="L = mean over rows i of −log softmax(Z)[i, y_i].")
+    # large logits: a softmax written without subtracting the row maximum overflows
+    Z_big = Z + 1000.0
+    with np.errstate(all="ignore"):
+        got_big = call(answer, Z_big, y.copy())
+    compare("cross_entropy(Z + 1000, y)", got_big, expected,
+            hint="Adding a constant to every logit of a row changes nothing; exp(1000) overflows, "
+                 "so subtract each row's maximum before exponentiating.")
+    return "It matches F.cross_entropy, also for logits around 1000."
+
+
+@exercise("5.6")
+def standardise(answer):
+    rng = np.random.default_rng(6)
+    X_train = rng.uniform(0.0, 1.0, size=(40, 5)).astype(np.float32)
+    X_other = rng.uniform(0.3, 1.6, size=(15, 5)).astype(np.float32)  # other statistics on purpose
+    mean, s = X_train.mean(), X_train.std()
+    expected_train, expected_other = (X_train - mean) / s, (X_other - mean) / s
+    got = call(answer, X_train.copy(), X_other.copy())
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        raise Wrong(f"return a pair (X_train_std, X_other_std), got {type(got).__name__}")
+    got_train, got_other = got
+    if _close(got_train, (X_train - X_train.mean(axis=0)) / X_train.std(axis=0)):
+        raise Wrong("you standardised each pixel (column) separately: the chapter uses one mean and "
+                    "one s over all pixels of the training part.")
+    compare("the standardised training part", got_train, expected_train, rtol=1e-5, atol=1e-6,
+            hint="(X_train − mean) / s, with mean and s over all of X_train's entries.")
+    if _close(got_other, (X_other - X_other.mean()) / X_other.std()):
+        raise Wrong("the second array was standardised with its own mean and s: use the training "
+                    "part's mean and s for it too, so that no test or validation image influences them.")
+    compare("the standardised second array", got_other, expected_other, rtol=1e-5, atol=1e-6,
+            hint="Use the training part's mean and s.")
+    return "Both parts use the training statistics only: the second one is not centred exactly at 0, and that is right."
