@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
 import re
 import time
@@ -21,6 +22,36 @@ from nnbook.data import folder_from_env
 
 ROW_KEYS = ("name", "value", "unit", "reference", "target", "note")
 CHAPTER_NAME, CHAPTER_RULE = r"[A-Za-z0-9_\-]+", "a file name of letters, digits, '_' or '-'"
+
+
+# A target is a comparison and a number, then any words: "≥ 98.5%", "< 1e-6", "≤ 150 s (make bench)".
+# `make bench` checks every target and fails the chapter that misses one.
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?"
+TARGET = re.compile(rf"\s*(<=|>=|<|>|≤|≥|=|≈)\s*({_NUMBER})(?:\s*%)?(?:\s*(?:±|\+-)\s*({_NUMBER}))?")
+TARGET_RULE = ("a comparison and a number, e.g. '≥ 98.5%', '< 1e-6', '= 4' or '≈ -0.5 ± 0.1' "
+               "(other words go in 'note')")
+
+
+def parse_target(target: str) -> tuple[str, float, float | None]:
+    """The comparison, the number and the tolerance (or None) a target starts with:
+    ``"≥ 98.5%"`` gives ``("≥", 98.5, None)``, ``"≈ -0.5 ± 0.1"`` gives ``("≈", -0.5, 0.1)``."""
+    match = TARGET.match(target)
+    if match is None:
+        raise ValueError(f"target must be {TARGET_RULE}, got {target!r}")
+    tolerance = float(match.group(3)) if match.group(3) else None
+    return match.group(1), float(match.group(2)), tolerance
+
+
+def target_met(value: float, target: str) -> bool:
+    """True when ``value`` meets ``target``. ``= x ± t`` and ``≈ x ± t`` mean within t of x;
+    without a tolerance, ``≈`` means within 2% of x and ``=`` equal up to rounding."""
+    op, number, tolerance = parse_target(target)
+    if tolerance is not None and op in ("=", "≈"):
+        return abs(value - number) <= tolerance
+    return {"<": value < number, "<=": value <= number, "≤": value <= number,
+            ">": value > number, ">=": value >= number, "≥": value >= number,
+            "=": math.isclose(value, number, rel_tol=1e-9, abs_tol=1e-12),
+            "≈": math.isclose(value, number, rel_tol=0.02)}[op]
 
 
 def results_dir() -> Path:
@@ -51,6 +82,12 @@ def _check_row(i: int, row) -> dict:
     check_number(f"rows[{i}] ('{name}'): value", row.get("value"))
     reference = check_type(f"rows[{i}] ('{name}'): reference", row.get("reference"), (Real, str),
                            "a number or a str", allow_none=True)
+    target = check_type(f"rows[{i}] ('{name}'): target", row.get("target"), str, "a str", allow_none=True)
+    if target is not None:
+        try:
+            parse_target(target)
+        except ValueError as error:
+            raise ValueError(f"rows[{i}] ('{name}'): {error}") from None
     clean = {key: row.get(key) for key in ROW_KEYS}
     clean["value"] = _plain_number(row["value"])
     clean["unit"] = row.get("unit") or ""
@@ -105,8 +142,8 @@ def report(chapter: str, rows: list[dict], save: bool | None = None) -> ResultsT
     chapter: the notebook's name, e.g. ``"01_neuron"`` (letters, digits, ``_`` and ``-``).
     rows: one dict per number with keys ``name`` and ``value`` (a finite real number) and,
         optionally, ``unit`` (e.g. ``"%"``, ``"s"``), ``reference`` (the published figure, a
-        number in the same unit or a string), ``target`` (what the book must reach, e.g.
-        ``"≥ 98.3%"``) and ``note`` (where the reference comes from).
+        number in the same unit or a string), ``target`` (what the book must reach: a comparison
+        and a number, e.g. ``"≥ 98.3%"``; ``make bench`` fails the chapter that misses it) and ``note`` (where the reference comes from).
     save: write ``<results_dir()>/<chapter>.json``; by default only when ``$NNBOOK_RESULTS_DIR``
         is set, so that running a chapter in Jupyter writes nothing into the reader's home folder.
     """

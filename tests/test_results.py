@@ -96,6 +96,9 @@ GOOD_ROW = {"name": "a", "value": 1}
     ("99_demo", [{"name": "a", "value": 1, "refrence": 2}], ValueError, r"unknown keys \['refrence'\]"),
     ("99_demo", [{"name": "a", "value": 1, "reference": [2]}], TypeError, "reference must be a number or a str"),
     ("99_demo", [GOOD_ROW, {"name": "a", "value": 2}], ValueError, "result names must be unique"),
+    ("99_demo", [{"name": "a", "value": 1, "target": "= scikit-learn"}], ValueError,
+     r"\('a'\): target must be a comparison and a number, e.g. .* got '= scikit-learn'"),
+    ("99_demo", [{"name": "a", "value": 1, "target": 5}], TypeError, r"\('a'\): target must be a str or None, got int"),
 ])
 def test_report_rejects_bad_arguments(chapter, rows, error, match):
     # the chapter name becomes a file name; each row is a named, finite number; a typo in a key is caught
@@ -155,3 +158,18 @@ def test_glue_turns_numpy_scalars_into_plain_numbers(monkeypatch):
     glue("acc", np.float64(98.5))
     glue("count", np.int64(5421))
     assert calls == [98.5, 5421] and [type(v) for v in calls] == [float, int]
+
+
+@pytest.mark.parametrize("value, target, met", [
+    (98.6, "≥ 98.5%", True), (98.4, "≥ 98.5%", False), (98.5, ">= 98.5", True),
+    (1e-7, "< 1e-6", True), (2e-6, "< 1e-6", False),
+    (150.0, "≤ 150 s on a 2-core CPU (make bench)", True), (151.0, "≤ 150 s", False),
+    (12.0, "> 10×", True), (9.0, "> 10×", False),
+    (4, "= 4 of 4", True), (3, "= 4", False),
+    (0.70, "≈ 0.693 (log 2)", True), (0.75, "≈ 0.693", False),
+    (-0.48, "≈ -0.5 ± 0.1", True), (-0.65, "≈ -0.5 ± 0.1", False),
+    (94.0, "≈ 94.5 ± 1 (scikit-learn)", True), (93.0, "≈ 94.5 ± 1", False),
+])
+def test_a_target_is_a_comparison_make_bench_can_check(value, target, met):
+    from nnbook.results import target_met
+    assert target_met(value, target) is met

@@ -136,6 +136,16 @@ def test_bench_fails_a_chapter_that_raises_or_records_nothing(tmp_path, source, 
     assert outcome["results"] == [] or "another_name" not in str(outcome["results"])
 
 
+def test_bench_fails_a_chapter_that_misses_a_target(tmp_path):
+    path = write_notebook(tmp_path / "79_targets.ipynb",
+                          "from nnbook.results import report\n"
+                          "report('79_targets', [{'name': 'accuracy', 'value': 97.0, 'unit': '%', 'target': '≥ 98.5%'},\n"
+                          "                      {'name': 'error', 'value': 1e-9, 'target': '< 1e-6'}])")
+    outcome = bench.run_chapter(path, tmp_path / "results", timeout=60)
+    assert outcome["status"] == "missed target"
+    assert outcome["error"] == "accuracy = 97 (target ≥ 98.5%)"
+
+
 def test_bench_survives_an_exception_without_message(tmp_path, monkeypatch):
     # an exception whose message is empty is recorded by its type instead of crashing the bench
     class SilentClient:

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import nbformat
 import yaml
+
+from nnbook.results import target_met
 from nbclient import NotebookClient
 from traitlets.config import Config
 
@@ -86,6 +88,10 @@ def run_chapter(path: Path, results_dir: Path, timeout: int) -> dict:
     results = json.loads(saved.read_text())["results"] if saved.exists() else []
     if status == "ok" and not results:
         status, error = "error", f"recorded no results: no report({path.stem!r}, ...) wrote {saved.name}"
+    missed = [f"{row['name']} = {row['value']:g} (target {row['target']})"
+              for row in results if row.get("target") and not target_met(row["value"], row["target"])]
+    if status == "ok" and missed:
+        status, error = "missed target", "; ".join(missed)
     return {"seconds": round(seconds, 1), "status": status, "error": error, "results": results}
 
 
