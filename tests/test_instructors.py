@@ -55,3 +55,9 @@ def test_long_exercise_text_is_cut_outside_formulas():
     line = instructors.exercise_line(c, 1, "word " * 30 + "$a + b = c$ more " * 5)
     assert line.startswith('- **1.1** (checks itself: `check("1.1", ...)`)')
     assert line.count("$") % 2 == 0 and line.endswith("…")
+
+
+def test_glued_values_of_a_chapter_do_not_reach_the_page():
+    chapters, _ = instructors.read_chapters(ROOT)
+    text = instructors.chapter_by_chapter(chapters)
+    assert "{glue" not in text
