@@ -49,9 +49,9 @@ def read_chapters(root=ROOT, bench_file=None):
     chapters = []
     for number, name in enumerate(files, 1):
         nb = nbformat.read(root / f"{name}.ipynb", as_version=4)
-        markdown = "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
         # a glued value belongs to its chapter's page: here it would be a missing key
-        exercises = [" ".join(GLUE.sub("…", text).split()) for _, text in EXERCISE.findall(markdown)]
+        markdown = GLUE.sub("…", "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown"))
+        exercises = [" ".join(text.split()) for _, text in EXERCISE.findall(markdown)]
         run = bench["chapters"].get(Path(name).stem, {})
         chapter = {
             "number": number, "name": name, "title": re.search(r"^# (.+)$", markdown, re.M).group(1),
