@@ -344,7 +344,7 @@ def check_page(browser, html: Path, page_name: str, expected_colab: str | None,
         if formulas["raw"]:
             result.problems.append("formulas not typeset, e.g. " + " | ".join(formulas["raw"]))
 
-        colab = page.eval_on_selector_all("a[href*='colab.research.google.com']",
+        colab = page.eval_on_selector_all("a.dropdown-item[href*='colab.research.google.com']",   # the launch button, not links in the text
                                           "links => links.map(a => a.href)")
         if expected_colab is None:
             result.colab = "n/a" if not colab else "unexpected"
