@@ -132,3 +132,12 @@ def test_show_sends_plotly_json_and_html(monkeypatch):
     (bundle, raw), = shown
     assert raw and set(bundle) >= {interactive.PLOTLY_MIME, "text/html"}
     assert bundle[interactive.PLOTLY_MIME]["data"][0]["y"] is not None
+
+
+@pytest.mark.parametrize("number", registered())
+def test_every_check_calls_an_unanswered_stub_not_answered_yet(number):
+    # the student edition's stubs raise NotImplementedError: every check says so, never a traceback
+    def stub(*args, **kwargs):
+        raise NotImplementedError("write your code here")
+    feedback = check(number, stub)
+    assert not feedback and "not answered yet" in feedback.message

@@ -1,22 +1,13 @@
 """Answer checks for Chapter 1's exercises."""
 import numpy as np
 
-from ._core import Wrong, call, compare, exercise  # noqa: F401
-
-
-def _sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
+from ._core import Wrong, call, close, compare, exercise, sigmoid  # noqa: F401
 
 
 def _batch(seed=0, n=7, d=3):
     """A batch X: (n, d), labels y: (n,) and parameters w: (d,), b of the checks' own."""
     rng = np.random.default_rng(seed)
     return rng.normal(size=(n, d)), (rng.random(n) < 0.5).astype(float), rng.normal(size=d), 0.7
-
-
-def _close(got, expected):
-    got = np.asarray(got, dtype=float)
-    return got.shape == np.shape(expected) and np.allclose(got, expected, rtol=1e-6, atol=1e-9)
 
 
 @exercise("1.5")
@@ -29,14 +20,14 @@ def neuron_forward(answer):
                     "per example. With w of shape (d,), X @ w already has shape (n,).")
     # recognise the common slips before the generic comparison
     if got is not None and np.shape(got) == z.shape:
-        if _close(got, z):
+        if close(got, z):
             raise Wrong("your function returns the pre-activation z = Xw + b: "
                         "apply the sigmoid to it.")
-        if _close(got, _sigmoid(X @ w)):
+        if close(got, sigmoid(X @ w)):
             raise Wrong("the bias is missing: the neuron computes σ(Xw + b).")
-        if _close(got, _sigmoid(X @ w) + b):
+        if close(got, sigmoid(X @ w) + b):
             raise Wrong("the bias is added after the sigmoid: it belongs inside, σ(Xw + b).")
-    compare("neuron_forward(X, w, b)", got, _sigmoid(z),
+    compare("neuron_forward(X, w, b)", got, sigmoid(z),
             hint="A batch's outputs are σ(Xw + b), one per row of X.")
     # one example, shape (d,), must work too: then the output is a single number
     try:
@@ -44,7 +35,7 @@ def neuron_forward(answer):
     except Wrong as wrong:
         raise Wrong(f"with one example x of shape (d,): {wrong} Write it with X @ w, which works "
                     "for one row and for a batch alike.") from None
-    compare("neuron_forward(x, w, b) for one example x of shape (d,)", one, _sigmoid(z[0]),
+    compare("neuron_forward(x, w, b) for one example x of shape (d,)", one, sigmoid(z[0]),
             hint="Use X @ w (not a loop over rows), which works for one row and for a batch.")
     return "The same line, σ(Xw + b), serves one example and a whole batch."
 
@@ -53,7 +44,7 @@ def neuron_forward(answer):
 def bce_gradient(answer):
     X, y, w, b = _batch(seed=1, n=9)
     n = len(y)
-    y_hat = _sigmoid(X @ w + b)
+    y_hat = sigmoid(X @ w + b)
     dz = (y_hat - y) / n
     expected_dw, expected_db = X.T @ dz, dz.sum()
     got = call(answer, X, y, w, b)
@@ -69,13 +60,13 @@ def bce_gradient(answer):
         raise Wrong(f"db should be one number, got shape {np.shape(db)}: sum (ŷ − y) over the examples.")
     db = float(np.asarray(db, dtype=float).reshape(()))
     # recognise the common slips
-    if _close(dw, n * expected_dw):
+    if close(dw, n * expected_dw):
         raise Wrong(f"dw is {n} times too large: L is the MEAN of the n = {n} losses, "
                     "so divide the sum by n.")
-    if _close(dw, -expected_dw):
+    if close(dw, -expected_dw):
         raise Wrong("dw has the wrong sign: ∂ℓ/∂z = ŷ − y, not y − ŷ.")
     sig_prime = y_hat * (1 - y_hat)
-    if _close(dw, X.T @ (dz * sig_prime)):
+    if close(dw, X.T @ (dz * sig_prime)):
         raise Wrong("dw has an extra factor σ′(z) = ŷ(1 − ŷ): that is the squared-error gradient. "
                     "For BCE the sigmoid's derivative cancels, leaving ∂ℓ/∂z = ŷ − y.")
     compare("dw", dw, expected_dw, hint="∂L/∂w = (1/n) Xᵀ(ŷ − y).")

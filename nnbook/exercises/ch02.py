@@ -1,19 +1,7 @@
 """Answer checks for Chapter 2's exercises."""
 import numpy as np
 
-from ._core import Wrong, call, compare, exercise  # noqa: F401
-
-
-def _sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
-
-
-def _close(got, expected):
-    try:
-        got = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return False
-    return got.shape == np.shape(expected) and np.allclose(got, expected, rtol=1e-6, atol=1e-9)
+from ._core import Wrong, call, close, compare, exercise, sigmoid  # noqa: F401
 
 
 _BIAS_HINT = ("A bias of shape (n_l,) lines up with the LAST axis of W A, the examples, not the "
@@ -31,7 +19,7 @@ def forward_columns(answer):
         X_cols = rng.normal(size=(sizes[0], n))
         A = X_cols
         for W, bias in zip(weights, biases):
-            A = _sigmoid(W @ A + bias[:, None])
+            A = sigmoid(W @ A + bias[:, None])
         where = f"layer sizes 2 → 3 → 1, a batch of n = {n} example{'s' if n > 1 else ''} as columns"
         try:
             got = call(answer, X_cols, [W.copy() for W in weights], [b.copy() for b in biases])
@@ -47,11 +35,11 @@ def forward_columns(answer):
             raise Wrong(f"with {where}: the output has shape {np.shape(got)}, expected {A.shape}. "
                         f"{_BIAS_HINT} With one example, W A + bias silently broadcasts to an "
                         "(n_l, n_l) matrix instead of raising.")
-        if n == 3 and not _close(got, A):
+        if n == 3 and not close(got, A):
             wrong_bias = X_cols
             for W, bias in zip(weights, biases):
-                wrong_bias = _sigmoid(W @ wrong_bias + bias)
-            if _close(got, wrong_bias):
+                wrong_bias = sigmoid(W @ wrong_bias + bias)
+            if close(got, wrong_bias):
                 raise Wrong(f"with {where}: wrong numbers of the right shape. {_BIAS_HINT} "
                             "When n equals a layer's width, the 1-D bias broadcasts without an error.")
         compare(f"forward_columns(...) with {where}", got, A,
@@ -67,18 +55,18 @@ def two_layer_forward(answer):
     W1, b1 = rng.normal(size=(d, h)), rng.normal(size=h)
     W2, b2 = rng.normal(size=(h, k)), rng.normal(size=k)
     Z1 = X @ W1 + b1
-    expected = _sigmoid(np.maximum(Z1, 0) @ W2 + b2)
+    expected = sigmoid(np.maximum(Z1, 0) @ W2 + b2)
     got = call(answer, X, W1, b1, W2, b2)
     if got is not None and np.shape(got) == (k, n):
         raise Wrong(f"the output has shape {np.shape(got)} = (n_2, n): that is the column convention. "
                     f"With examples as rows it is (n, n_2) = ({n}, {k}).")
-    if _close(got, np.maximum(Z1, 0) @ W2 + b2):
+    if close(got, np.maximum(Z1, 0) @ W2 + b2):
         raise Wrong("the output layer's sigmoid is missing: ŷ = σ(A1 W2 + b2).")
-    if _close(got, _sigmoid(_sigmoid(Z1) @ W2 + b2)):
+    if close(got, sigmoid(sigmoid(Z1) @ W2 + b2)):
         raise Wrong("the hidden layer uses the sigmoid; this network's hidden layer is ReLU, max(0, Z1).")
-    if _close(got, _sigmoid(np.maximum(X @ W1, 0) @ W2 + b2)):
+    if close(got, sigmoid(np.maximum(X @ W1, 0) @ W2 + b2)):
         raise Wrong("b1 is missing: the hidden layer computes ReLU(X W1 + b1).")
-    if _close(got, _sigmoid(np.maximum(Z1, 0) @ W2)):
+    if close(got, sigmoid(np.maximum(Z1, 0) @ W2)):
         raise Wrong("b2 is missing: the output computes σ(A1 W2 + b2).")
     compare("two_layer_forward(X, W1, b1, W2, b2)", got, expected,
             hint="Z1 = X W1 + b1, A1 = max(0, Z1), ŷ = σ(A1 W2 + b2), with examples as rows.")

@@ -3,15 +3,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ._core import Wrong, call, compare, exercise  # noqa: F401
-
-
-def _close(got, expected):
-    try:
-        got = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return False
-    return got.shape == np.shape(expected) and np.allclose(got, expected, rtol=1e-6, atol=1e-9)
+from ._core import Wrong, call, close, compare, exercise, sigmoid  # noqa: F401
 
 
 @exercise("5.5")
@@ -25,11 +17,11 @@ def cross_entropy(answer):
     if got is not None and np.shape(got) == (len(y),):
         raise Wrong(f"the result has shape {np.shape(got)}: one loss per example. "
                     "Return their mean over the batch, a single number.")
-    if _close(got, len(y) * expected):
+    if close(got, len(y) * expected):
         raise Wrong("the result is n times too large: average the examples' losses, don't sum them "
                     "(nn.CrossEntropyLoss takes the mean).")
     probabilities = torch.softmax(torch.from_numpy(Z), dim=1)
-    if _close(got, F.cross_entropy(probabilities, torch.from_numpy(y)).item()):
+    if close(got, F.cross_entropy(probabilities, torch.from_numpy(y)).item()):
         raise Wrong("this is the loss of softmax(Z), i.e. a softmax applied twice: "
                     "the function receives logits and applies the (log-)softmax itself, once.")
     compare("cross_entropy(Z, y)", got, expected,
@@ -55,12 +47,12 @@ def standardise(answer):
     if not isinstance(got, (tuple, list)) or len(got) != 2:
         raise Wrong(f"return a pair (X_train_std, X_other_std), got {type(got).__name__}")
     got_train, got_other = got
-    if _close(got_train, (X_train - X_train.mean(axis=0)) / X_train.std(axis=0)):
+    if close(got_train, (X_train - X_train.mean(axis=0)) / X_train.std(axis=0)):
         raise Wrong("you standardised each pixel (column) separately: the chapter uses one mean and "
                     "one s over all pixels of the training part.")
     compare("the standardised training part", got_train, expected_train, rtol=1e-5, atol=1e-6,
             hint="(X_train − mean) / s, with mean and s over all of X_train's entries.")
-    if _close(got_other, (X_other - X_other.mean()) / X_other.std()):
+    if close(got_other, (X_other - X_other.mean()) / X_other.std()):
         raise Wrong("the second array was standardised with its own mean and s: use the training "
                     "part's mean and s for it too, so that no test or validation image influences them.")
     compare("the standardised second array", got_other, expected_other, rtol=1e-5, atol=1e-6,
