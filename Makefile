@@ -4,13 +4,14 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install test test-fast book book-all student plotly-js bench html-check set-repository clean
+.PHONY: help install test test-fast test-colab book book-all student plotly-js bench html-check set-repository clean
 
 help:
 	@echo "make book        build the HTML book into _build/html (re-executes only chapters whose code changed)"
 	@echo "make book-all    build the HTML book, executing every chapter (what CI and publishing use)"
 	@echo "make test        unit tests + every chapter under nbval + notebook hygiene"
 	@echo "make test-fast   unit tests and hygiene only (no chapters)"
+	@echo "make test-colab  install nnbook as Colab does (a wheel, in a new venv) and run chapters 1-4 against it"
 	@echo "make student     write the student edition (solutions removed) into _build/student"
 	@echo "make bench       run each chapter in a fresh kernel; write bench/results.json"
 	@echo "make html-check  open every page of the built book in Chromium, offline (Playwright); screenshots"
@@ -35,6 +36,10 @@ test: $(STAMP)
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not slow" tests
+
+# Needs no .venv: a venv of its own outside the checkout, with only what pyproject.toml declares.
+test-colab:
+	PYTHON=$(PYTHON) COLAB_PYTHON=$(PYTHON) bash tools/colab_path.sh
 
 # Jupyter Book's execution cache (_config.yml: execute_notebooks: cache) keys on a chapter's
 # code cells only, not on the nnbook package it imports: when nnbook/*.py or the requirements
