@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install test test-fast test-colab book book-all student plotly-js bench html-check set-repository clean
+.PHONY: help install test test-fast test-colab spread book book-all student plotly-js bench html-check set-repository clean
 
 help:
 	@echo "make book        build the HTML book into _build/html (re-executes only chapters whose code changed)"
@@ -14,6 +14,7 @@ help:
 	@echo "make test-colab  install nnbook as Colab does (a wheel, in a new venv) and run chapters 1-4 against it"
 	@echo "make student     write the student edition (solutions removed) into _build/student"
 	@echo "make bench       run each chapter in a fresh kernel; write bench/results.json"
+	@echo "make spread EXP=name [SEEDS=5]   seed spread of a chapter's result (tools/spread/) into bench/spread/"
 	@echo "make html-check  open every page of the built book in Chromium, offline (Playwright); screenshots"
 	@echo "make set-repository URL=https://github.com/you/nnbook [BRANCH=student]   point launch buttons and Colab cells at a fork"
 
@@ -78,6 +79,11 @@ student: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) tools/bench.py
+
+# The seed spread of one chapter experiment (tools/spread/*.py) into bench/spread/EXP.json.
+spread: $(STAMP)
+	@test -n "$(EXP)" || (echo "usage: make spread EXP=name [SEEDS=5]"; exit 2)
+	$(PY) tools/seed_spread.py $(EXP) --seeds $(or $(SEEDS),5)
 
 html-check: $(STAMP)   # CHROMIUM=/path/to/chrome to use another binary than /usr/bin/chromium
 	$(PY) tools/browser_check.py _build/html $(if $(CHROMIUM),--chromium $(CHROMIUM))
