@@ -24,11 +24,10 @@ with warnings.catch_warnings():  # without ipywidgets tqdm.auto warns, then draw
     warnings.simplefilter("ignore", TqdmWarning)
     from tqdm.auto import tqdm  # a widget in Jupyter and Colab, text elsewhere
 
-from nnbook.checks import (check_array, check_choice, check_number, check_positive_int, check_probability,
-                           check_seed, check_type)
-from nnbook.optimizers import OPTIMIZERS, decay_weights
+from nnbook.checks import check_array, check_choice, check_number, check_positive_int, check_seed, check_type
+from nnbook.optimizers import Optimizer
 
-__all__ = ["MLP", "train", "ACTIVATIONS", "LOSSES", "INITS", "OPTIMIZERS"]
+__all__ = ["MLP", "train", "ACTIVATIONS", "LOSSES", "INITS"]
 
 LEAKY_SLOPE = 0.01
 
@@ -282,24 +281,17 @@ def _classes(y_hat: np.ndarray, loss: str) -> np.ndarray:
     return (y_hat[:, 0] >= 0.5).astype(np.int64) if loss == "bce" else y_hat.argmax(axis=1)
 
 
-def _check_betas(betas) -> tuple[float, float]:
-    check_type("betas", betas, (tuple, list), "a pair (beta1, beta2)")
-    if len(betas) != 2:
-        raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-    return tuple(check_probability(f"betas[{i}]", beta, allow_one=False) for i, beta in enumerate(betas))
-
-
-def train(net: MLP, X, y, optimizer: str = "adam", lr: float = 1e-3, num_epochs: int = 10,
-          batch_size: int | None = 128, l2: float = 0.0, weight_decay: float = 0.0,
-          momentum: float = 0.9, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-          lr_schedule: str | None = None, X_val=None, y_val=None, seed: int = 0,
+def train(net: MLP, X, y, optimizer: Optimizer, num_epochs: int = 10, batch_size: int | None = 128,
+          l2: float = 0.0, lr_schedule: str | None = None, X_val=None, y_val=None, seed: int = 0,
           progress: bool = False) -> dict[str, list[float]]:
     """Train `net` in place with mini-batch gradient descent; return the per-epoch history.
 
-    X: (n, n_in); y as for net.loss. optimizer: a key of OPTIMIZERS ("sgd", "momentum", "adam").
-    batch_size=None trains on the full batch. l2 adds (l2 / 2) ||W||^2 to the loss; weight_decay is
-    decoupled (AdamW): W <- W - lr * weight_decay * W at every step, weights only.
-    lr_schedule: None (constant) or "cosine": step t of T uses lr * (1 + cos(pi t / T)) / 2.
+    X: (n, n_in); y as for net.loss. optimizer: an nnbook.optimizers optimiser, e.g. Adam(lr=1e-3) or
+    SGD(lr=0.1, weight_decay=1e-4), which holds the learning rate and the (decoupled) weight decay.
+    batch_size=None trains on the full batch. l2 adds (l2 / 2) ||W||^2 to the loss.
+    lr_schedule: None (constant) or "cosine": step t of T sets optimizer.lr = lr * (1 + cos(pi t / T)) / 2,
+    lr being optimizer.lr when train starts; afterwards optimizer.lr is the last step's rate, as
+    torch's schedulers leave it.
     Rows are reshuffled every epoch with np.random.default_rng(seed).
     History: "train_loss" and "train_acc" average the epoch's mini-batches (before each step, without
     the l2 term); "val_loss" / "val_acc" are measured after each epoch (only with X_val); "lr" is the
@@ -307,15 +299,10 @@ def train(net: MLP, X, y, optimizer: str = "adam", lr: float = 1e-3, num_epochs:
     Raises FloatingPointError when the loss or a parameter becomes nan or inf.
     """
     check_type("net", net, MLP, "an nnbook.numpy_net.MLP")
-    check_choice("optimizer", optimizer, OPTIMIZERS)
-    lr = check_number("lr", lr, low=0.0, low_open=True)
+    check_type("optimizer", optimizer, Optimizer, "an nnbook.optimizers optimiser such as Adam(lr=1e-3)")
     num_epochs = check_positive_int("num_epochs", num_epochs)
     batch_size = check_positive_int("batch_size", batch_size, allow_none=True)
     l2 = check_number("l2", l2, low=0.0)
-    weight_decay = check_number("weight_decay", weight_decay, low=0.0)
-    momentum = check_probability("momentum", momentum, allow_one=False)
-    betas = _check_betas(betas)
-    eps = check_number("eps", eps, low=0.0, low_open=True)
     if lr_schedule is not None:
         check_choice("lr_schedule", lr_schedule, ["cosine"])
     rng = np.random.default_rng(check_seed("seed", seed))
@@ -331,8 +318,7 @@ def train(net: MLP, X, y, optimizer: str = "adam", lr: float = 1e-3, num_epochs:
     n = len(X)
     batch_size = n if batch_size is None else min(batch_size, n)
     total_steps = num_epochs * math.ceil(n / batch_size)
-    settings = {"sgd": {}, "momentum": {"momentum": momentum}, "adam": {"betas": betas, "eps": eps}}
-    opt = OPTIMIZERS[optimizer](**settings[optimizer])
+    lr = optimizer.lr  # the schedule's starting rate
     loss_fn = LOSSES[loss_name][1]
     classify = loss_name != "mse"
     history = {"train_loss": [], "lr": [], "epoch_time": []}
@@ -362,17 +348,16 @@ def train(net: MLP, X, y, optimizer: str = "adam", lr: float = 1e-3, num_epochs:
                 if classify:
                     correct += int(np.count_nonzero(_classes(y_hat, loss_name) == yb.reshape(-1)))
                 grads = net.backward(cache, yb, l2)
-                step_lr = 0.5 * lr * (1 + math.cos(math.pi * step / total_steps)) if lr_schedule else lr
-                if weight_decay:
-                    decay_weights(net.params, step_lr, weight_decay)
-                opt.step(net.params, grads, step_lr)
+                if lr_schedule:
+                    optimizer.lr = 0.5 * lr * (1 + math.cos(math.pi * step / total_steps))
+                optimizer.step(net.params, grads)
                 step += 1
         history["epoch_time"].append(time.perf_counter() - start)
         if not all(np.isfinite(P).all() for P in net.params.values()):  # the last step may overflow
             raise FloatingPointError(f"parameters became nan or inf at epoch {epoch}, step {i + 1}; "
                                      f"try a smaller learning rate (lr={lr})")
         history["train_loss"].append(loss_sum / n)
-        history["lr"].append(step_lr)
+        history["lr"].append(optimizer.lr)
         if classify:
             history["train_acc"].append(correct / n)
         if X_val is not None:

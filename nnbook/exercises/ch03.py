@@ -47,7 +47,7 @@ def momentum_step(answer):
     lr, mu = 0.1, 0.9
     P = rng.normal(size=(4, 3))
     reference = {"P": P.copy()}
-    optimiser = Momentum(momentum=mu)
+    optimiser = Momentum(lr=lr, momentum=mu)
     v = np.zeros_like(P)
     for step in range(1, 4):
         dP = rng.normal(size=P.shape)
@@ -56,7 +56,7 @@ def momentum_step(answer):
         if not (np.array_equal(inputs[0], P) and np.array_equal(inputs[1], v)
                 and np.array_equal(inputs[2], dP)):
             raise Wrong("momentum_step changed its inputs in place; return new arrays instead")
-        optimiser.step(reference, {"P": dP}, lr)
+        optimiser.step(reference, {"P": dP})
         v_expected = optimiser.v["P"]
         P_new, v_new = got
         if np.shape(v_new) == v.shape and np.allclose(v_new, mu * v + (1 - mu) * dP):
