@@ -22,17 +22,12 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from nnbook.results import target_met
+from book import chapters
 from nbclient import NotebookClient
+from nnbook.results import target_met
 from traitlets.config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def chapters_in_toc() -> list[Path]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    return [ROOT / f"{c['file']}.ipynb" for part in toc["parts"] for c in part["chapters"]
-            if c["file"].startswith("chapters/")]
 
 
 def cell_timeout(config_path: Path = ROOT / "_config.yml") -> int:
@@ -130,7 +125,7 @@ def print_table(report: dict) -> None:
 
 
 def main(argv: list[str]) -> int:
-    paths = [Path(a).resolve() for a in argv] or chapters_in_toc()
+    paths = [Path(a).resolve() for a in argv] or chapters()
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         print(f"no such notebook: {', '.join(missing)}", file=sys.stderr)

@@ -18,6 +18,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from book import chapters as book_chapters  # noqa: E402  (tools/book.py)
 from nnbook.exercises import registered  # noqa: E402
 
 GLUE = re.compile(r"\{glue(?::\w+)?\}`[^`]*`")
@@ -39,8 +40,7 @@ def objectives(markdown):
 def read_chapters(root=ROOT, bench_file=None):
     """One dict per chapter of _toc.yml with what the page shows."""
     config = yaml.safe_load((root / "_config.yml").read_text())
-    toc = yaml.safe_load((root / "_toc.yml").read_text())
-    files = [c["file"] for part in toc["parts"] for c in part["chapters"] if c["file"].startswith("chapters/")]
+    files = [path.relative_to(root).with_suffix("").as_posix() for path in book_chapters(root)]
     repository = config["repository"]["url"].removeprefix("https://github.com/")
     branch = config["repository"]["branch"]
     colab = config["launch_buttons"]["colab_url"].rstrip("/")

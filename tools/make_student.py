@@ -17,7 +17,8 @@ import sys
 from pathlib import Path
 
 import nbformat
-import yaml
+
+from book import chapters
 
 ROOT = Path(__file__).resolve().parents[1]
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -26,13 +27,6 @@ STUB = 'raise NotImplementedError("write your code here")'
 
 class MarkingError(ValueError):
     """A solution is marked in a way the tool cannot strip safely."""
-
-
-def chapters():
-    """The chapter notebooks, in the order of _toc.yml."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [chapter["file"] for part in toc["parts"] for chapter in part["chapters"]]
-    return [ROOT / f"{name}.ipynb" for name in files if (ROOT / f"{name}.ipynb").exists()]
 
 
 def strip_markers(source, where):
