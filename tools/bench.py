@@ -61,6 +61,8 @@ def run_chapter(path: Path, results_dir: Path, timeout: int) -> dict:
     or when it saves no results under its own name (``report("<file name>", ...)``).
     """
     notebook = nbformat.read(path, as_version=4)
+    saved = results_dir / f"{path.stem}.json"
+    saved.unlink(missing_ok=True)  # an earlier run's file must not pass for this run's results
     previous = os.environ.get("NNBOOK_RESULTS_DIR")
     os.environ["NNBOOK_RESULTS_DIR"] = str(results_dir)  # the kernel inherits this environment
     start = time.perf_counter()
@@ -79,7 +81,6 @@ def run_chapter(path: Path, results_dir: Path, timeout: int) -> dict:
         else:
             os.environ["NNBOOK_RESULTS_DIR"] = previous
     seconds = time.perf_counter() - start
-    saved = results_dir / f"{path.stem}.json"
     results = json.loads(saved.read_text())["results"] if saved.exists() else []
     if status == "ok" and not results:
         status, error = "error", f"recorded no results: no report({path.stem!r}, ...) wrote {saved.name}"
@@ -132,10 +133,15 @@ def main(argv: list[str]) -> int:
         return 2
     timeout = cell_timeout()
     report = {"machine": machine(), "chapters": {}}
+    # make bench: _build/bench-results, kept, so that a chapter benched alone finds the results of
+    # the earlier chapters it reads (nnbook.reads_results); otherwise a folder for this run only
+    keep = os.environ.get("NNBOOK_RESULTS_DIR")
     with tempfile.TemporaryDirectory(prefix="nnbook-bench-") as tmp:
+        results_dir = Path(keep) if keep else Path(tmp)
+        results_dir.mkdir(parents=True, exist_ok=True)
         for path in paths:
             print(f"running {path.name} ...", flush=True)
-            report["chapters"][path.stem] = run_chapter(path, Path(tmp), timeout)
+            report["chapters"][path.stem] = run_chapter(path, results_dir, timeout)
     out = ROOT / "bench" / "results.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n")
