@@ -52,9 +52,9 @@ def test_a_chapter_without_objectives_is_an_error(tmp_path):
 
 
 def test_long_exercise_text_is_cut_outside_formulas():
-    c = {"number": 1, "checked": ["1.1"]}
+    c = {"number": 1, "labels": ["ex-first"], "checked": ["ex-first"]}
     line = instructors.exercise_line(c, 1, "word " * 30 + "$a + b = c$ more " * 5)
-    assert line.startswith('- **1.1** (checks itself: `check("1.1", ...)`)')
+    assert line.startswith('- **1.1** (checks itself: `check("ex-first", ...)`)')
     assert line.count("$") % 2 == 0 and line.endswith("…")
 
 

@@ -8,7 +8,7 @@ Solutions are marked one way in the sources, with the cell tag `solution`:
   (a function's signature and docstring, say); the lines between the markers become a stub,
   `raise NotImplementedError("Exercise ...: write your code here")`, at the markers' indentation.
   A code cell tagged `solution` without markers is removed whole.
-Everything else, including the answer checks (`check("1.2", ...)`) and the concept questions,
+Everything else, including the answer checks (`check("ex-neuron-forward", ...)`) and the concept questions,
 is kept. Outputs are cleared. The tool fails loudly when a solution is marked wrongly: markers
 in an untagged cell, unbalanced markers, or a `{solution}` directive outside a tagged cell.
 """
