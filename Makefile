@@ -4,7 +4,29 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install test test-fast test-colab spread book book-all student plotly-js bench html-check set-repository clean
+# The Pythons the book is tested on (README): 3.11 to 3.13. Colab runs 3.12.
+PYTHON_OK = -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 11) <= v <= (3, 13) else \
+  f"{sys.executable} is Python {v[0]}.{v[1]}: the book needs Python 3.11, 3.12 or 3.13 (Colab runs 3.12); \
+  choose one with make PYTHON=python3.12 (and rm -rf $(VENV) if it was made with another)")'
+
+# TORCH=cpu: PyTorch's CPU-only build, from PyTorch's own index, for machines without an NVIDIA GPU
+# (PyPI's Linux wheel bundles CUDA: about 4.4 GB installed). Installed before requirements.txt, which
+# then finds torch and torchvision there already. The version ranges are pyproject.toml's (a test
+# checks that they agree).
+TORCH ?=
+TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
+TORCH_SPECS     := 'torch>=2.2,<3' 'torchvision>=0.17,<1'
+ifneq ($(filter-out cpu,$(TORCH)),)
+$(error TORCH must be cpu or left unset (PyPI's torch), got '$(TORCH)')
+endif
+
+# Where every run of the chapters records their results (nnbook.results.report) and where later
+# chapters read them (recorded_results): the book's, the bench's and the tests' runs each have one.
+RESULTS_DIR       := $(CURDIR)/_build/results
+BENCH_RESULTS_DIR := $(CURDIR)/_build/bench-results
+TEST_RESULTS_DIR  := $(CURDIR)/_build/test-results
+
+.PHONY: help venv install test test-fast test-colab spread book book-all student plotly-js bench html-check set-repository clean
 
 help:
 	@echo "make book        build the HTML book into _build/html (re-executes only chapters whose code changed)"
@@ -17,35 +39,57 @@ help:
 	@echo "make spread EXP=name [SEEDS=5]   seed spread of a chapter's result (tools/spread/) into bench/spread/"
 	@echo "make html-check  open every page of the built book in Chromium, offline (Playwright); screenshots"
 	@echo "make set-repository URL=https://github.com/you/nnbook [BRANCH=student]   point launch buttons and Colab cells at a fork"
+	@echo "make install [TORCH=cpu]   the virtual environment .venv (TORCH=cpu: PyTorch's CPU-only build, for machines without an NVIDIA GPU)"
 
 # The virtual environment, rebuilt when requirements.txt or pyproject.toml change.
 # requirements.txt holds the book's tools and `-e .`: the package comes with the dependencies
-# its pyproject.toml declares, the same set Colab installs.
-$(STAMP): requirements.txt pyproject.toml tools/ipython_kernel_config.py
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+# its pyproject.toml declares, the same set Colab installs. A .venv left half made (no working pip,
+# e.g. an interrupted `python -m venv`) is made again.
+$(STAMP): requirements.txt pyproject.toml tools/ipython_kernel_config.py | venv
 	$(PY) -m pip install --quiet --upgrade pip
+	$(if $(TORCH),$(PY) -m pip install --quiet --index-url $(TORCH_CPU_INDEX) $(TORCH_SPECS))
 	$(PY) -m pip install --quiet -r requirements.txt
 	mkdir -p $(VENV)/etc/ipython && cp tools/ipython_kernel_config.py $(VENV)/etc/ipython/
 	@touch $(STAMP)
 
+# Checked before every target that uses .venv: a supported Python, and a working pip (a .venv left
+# half made, e.g. by an interrupted `python -m venv`, is made again instead of failing every make).
+venv:
+	@if ! $(PY) -m pip --version >/dev/null 2>&1; then \
+	  $(PYTHON) $(PYTHON_OK) || exit 1; \
+	  if [ -e $(VENV) ]; then echo "$(VENV) has no working pip: making it again"; rm -rf $(VENV); fi; \
+	  $(PYTHON) -m venv $(VENV) && $(PY) -m pip --version >/dev/null 2>&1 || { rm -rf $(VENV); \
+	    echo "$(PYTHON) -m venv could not make a virtual environment with pip (Debian/Ubuntu: apt-get install python3-venv)"; \
+	    exit 1; }; fi
+	@$(PY) $(PYTHON_OK)
+
 install: $(STAMP)
+ifeq ($(TORCH),cpu)
+	@$(PY) -c "import sys, torch; sys.exit(torch.version.cuda and f'torch {torch.__version__} in $(VENV) is a CUDA build \
+	  (installed before TORCH=cpu was asked for): rm -rf $(VENV), then make install TORCH=cpu')"
+endif
 
 test: $(STAMP)
 	$(VENV)/bin/nbstripout --verify chapters/*.ipynb || \
 	  (echo "A chapter is stored with outputs: run '$(VENV)/bin/nbstripout chapters/*.ipynb'"; exit 1)
-	$(PY) -m pytest --nbval-lax --nbval-current-env tests chapters
+	rm -rf $(TEST_RESULTS_DIR)
+	NNBOOK_RESULTS_DIR=$(TEST_RESULTS_DIR) $(PY) -m pytest --nbval-lax --nbval-current-env tests chapters
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not slow" tests
 
 # Needs no .venv: a venv of its own outside the checkout, with only what pyproject.toml declares.
 test-colab:
+	@$(PYTHON) $(PYTHON_OK)
 	PYTHON=$(PYTHON) COLAB_PYTHON=$(PYTHON) bash tools/colab_path.sh
 
 # Jupyter Book's execution cache (_config.yml: execute_notebooks: cache) keys on a chapter's
 # code cells only, not on the nnbook package it imports: when nnbook/*.py or the requirements
-# change, the cache is emptied and every page is read again (--all). The marker keeps asking
-# for --all until a build succeeds; `make book-all` always starts from an empty cache.
+# change, the cache is emptied and every page is read again (--all). Nor does it know that a
+# chapter shows another's recorded results (notebook metadata nnbook.reads_results):
+# tools/stale_readers.py removes such a reader's cached run when the chapter it reads runs again
+# or its results changed, and asks for --all. The marker keeps asking for --all until a build
+# succeeds; `make book-all` always starts from an empty cache and no recorded results.
 JB_CACHE  := _build/.jupyter_cache
 CODE_HASH := _build/.nnbook-code.sha256
 READ_ALL  := _build/.read-all
@@ -63,22 +107,25 @@ book: $(STAMP) plotly-js
 	  echo "book: nnbook/ or the requirements changed since the last build: every chapter runs again"; \
 	  rm -rf $(JB_CACHE); echo "$$new" > $(CODE_HASH); touch $(READ_ALL); fi
 	$(PY) tools/instructors.py _build/instructors
-	$(VENV)/bin/jupyter-book build -W --keep-going $$(test -e $(READ_ALL) && echo --all) .
+	$(PY) tools/stale_readers.py before $(JB_CACHE) $(RESULTS_DIR) $(READ_ALL)
+	NNBOOK_RESULTS_DIR=$(RESULTS_DIR) $(VENV)/bin/jupyter-book build -W --keep-going $$(test -e $(READ_ALL) && echo --all) . ; \
+	  status=$$?; $(PY) tools/stale_readers.py after $(JB_CACHE) $(RESULTS_DIR); exit $$status
 	@rm -f $(READ_ALL)
 
 book-all: $(STAMP) plotly-js
 	@mkdir -p _build
-	rm -rf $(JB_CACHE)
+	rm -rf $(JB_CACHE) $(RESULTS_DIR)
 	@$(code_hash) > $(CODE_HASH); touch $(READ_ALL)
 	$(PY) tools/instructors.py _build/instructors
-	$(VENV)/bin/jupyter-book build -W --keep-going --all .
+	NNBOOK_RESULTS_DIR=$(RESULTS_DIR) $(VENV)/bin/jupyter-book build -W --keep-going --all . ; \
+	  status=$$?; $(PY) tools/stale_readers.py after $(JB_CACHE) $(RESULTS_DIR); exit $$status
 	@rm -f $(READ_ALL)
 
 student: $(STAMP)
 	$(PY) tools/make_student.py _build/student
 
 bench: $(STAMP)
-	$(PY) tools/bench.py
+	NNBOOK_RESULTS_DIR=$(BENCH_RESULTS_DIR) $(PY) tools/bench.py
 
 # The seed spread of one chapter experiment (tools/spread/*.py) into bench/spread/EXP.json.
 spread: $(STAMP)

@@ -87,3 +87,36 @@ def check_array(name: str, value, ndim: int | None = None, layout: str = "") -> 
     if ndim is not None and value.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-D {layout}".rstrip() + f", got shape {value.shape}")
     return value
+
+
+def check_rows(name: str, value, n_columns: int, columns: str = "") -> np.ndarray:
+    """Return ``value`` as a 2-D array of real numbers with ``n_columns`` columns and at least one row.
+
+    columns: what the number of columns is, for the message, e.g. ``"n_in of the network"``.
+    """
+    value = check_array(name, value, ndim=2, layout="(n_samples, n_features)")
+    if value.shape[1] != n_columns:
+        raise ValueError(f"{name} must have {n_columns} columns" + (f" ({columns})" if columns else "")
+                         + f", got shape {value.shape}")
+    if len(value) == 0:
+        raise ValueError(f"{name} must have at least one row, got shape {value.shape}")
+    return value
+
+
+def check_labels(name: str, value, n: int, num_classes: int, context: str = "") -> np.ndarray:
+    """Return ``value`` as ``n`` integer class labels in [0, num_classes), an (n,) array of np.intp.
+
+    context: where the rule comes from, for the message, e.g. ``"for loss='cross_entropy'"``.
+    """
+    value = check_array(name, value)
+    context = f" {context}" if context else ""
+    if value.shape != (n,):
+        raise ValueError(f"{name} must have shape ({n},) (one integer label per row){context}, "
+                         f"got shape {value.shape}")
+    if not np.all(value == np.round(value)):
+        raise ValueError(f"{name} must hold integer class labels{context}, "
+                         f"got values such as {value[value != np.round(value)][:5]}")
+    if n and (value.min() < 0 or value.max() >= num_classes):
+        raise ValueError(f"{name} labels must be in [0, {num_classes}){context}, "
+                         f"got min {value.min()}, max {value.max()}")
+    return value.astype(np.intp)

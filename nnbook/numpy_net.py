@@ -3,12 +3,10 @@
 Chapter 3 derives every formula here and writes the one-hidden-layer version; Chapters 4 (XOR) and
 5 (MNIST) import this one. Batches are rows: X is (n, n_0); layer l has W{l}: (n_{l-1}, n_l) and
 b{l}: (n_l,), Z{l} = A{l-1} W{l} + b{l} and A{l} = g(Z{l}), with A0 = X and A{L} = y_hat.
-Written to be read, one line per equation, not tuned. On a CPU it still keeps pace with the same
-network in PyTorch (Chapter 5 measures both on the same in-memory arrays; `make bench` records the
-ratio as "epoch time NumPy / PyTorch"), because nearly all the time goes into five matrix products
-per batch for one hidden layer (two forward, three backward: no gradient is needed for the input X),
-which NumPy and PyTorch hand to the same kind of BLAS library. The one speed-up kept is in
-nnbook.optimizers (Adam's moments updated in place, see there).
+Written to be read, one line per equation, not tuned: nearly all the time goes into five matrix
+products per batch for one hidden layer (two forward, three backward), which NumPy and PyTorch
+hand to the same kind of BLAS library (Chapter 5 times both; the one speed-up kept is Adam's
+in-place moments, in nnbook.optimizers). The argument checks are at the end of the file.
 """
 
 from __future__ import annotations
@@ -16,6 +14,7 @@ from __future__ import annotations
 import math
 import time
 import warnings
+from collections import namedtuple
 
 import numpy as np
 from tqdm import TqdmWarning
@@ -24,29 +23,17 @@ with warnings.catch_warnings():  # without ipywidgets tqdm.auto warns, then draw
     warnings.simplefilter("ignore", TqdmWarning)
     from tqdm.auto import tqdm  # a widget in Jupyter and Colab, text elsewhere
 
-from nnbook.checks import (check_array, check_choice, check_number, check_positive_int, check_probability,
+from nnbook.checks import (check_array, check_choice, check_labels, check_number, check_positive_int, check_rows,
                            check_seed, check_type)
-from nnbook.optimizers import OPTIMIZERS, decay_weights
+from nnbook.optimizers import Optimizer
 
-__all__ = ["MLP", "train", "ACTIVATIONS", "LOSSES", "INITS", "OPTIMIZERS"]
+__all__ = ["MLP", "train", "ACTIVATIONS", "LOSSES", "INITS"]
 
 LEAKY_SLOPE = 0.01
 
 
 def sigmoid(Z):
     return 0.5 * (1 + np.tanh(0.5 * Z))  # = 1 / (1 + e^{-Z}), written so that it never overflows
-
-
-def relu(Z):
-    return np.maximum(Z, 0.0)
-
-
-def leaky_relu(Z):
-    return np.maximum(Z, LEAKY_SLOPE * Z)
-
-
-def identity(Z):
-    return Z
 
 
 def softmax(Z):
@@ -75,18 +62,24 @@ def cross_entropy(Z, y):
     return float(-np.mean(log_softmax(Z)[np.arange(len(y)), y]))  # -log softmax(z)_y, averaged
 
 
-ACTIVATIONS = {  # name -> (g, g'(Z, A)): g' is written with A = g(Z) where that is cheaper
-    "sigmoid": (sigmoid, lambda Z, A: A * (1 - A)),
-    "tanh": (np.tanh, lambda Z, A: 1 - A**2),
-    "relu": (relu, lambda Z, A: Z > 0),
-    "leaky_relu": (leaky_relu, lambda Z, A: np.where(Z > 0, 1, LEAKY_SLOPE).astype(Z.dtype)),
+# A hidden activation: A = g(Z), and its derivative g'(Z, A), written with A = g(Z) where that is cheaper.
+Activation = namedtuple("Activation", ["g", "derivative"])
+ACTIVATIONS = {
+    "sigmoid": Activation(sigmoid, lambda Z, A: A * (1 - A)),
+    "tanh": Activation(np.tanh, lambda Z, A: 1 - A**2),
+    "relu": Activation(lambda Z: np.maximum(Z, 0.0), lambda Z, A: Z > 0),
+    "leaky_relu": Activation(lambda Z: np.maximum(Z, LEAKY_SLOPE * Z),
+                             lambda Z, A: np.where(Z > 0, 1, LEAKY_SLOPE).astype(Z.dtype)),
 }
 
-LOSSES = {  # name -> (output g_L, mean loss from the logits Z{L}, dZ{L} = dLoss/dZ{L} from y_hat)
-    "mse": (identity, mse, lambda Y_hat, Y: 2 * (Y_hat - Y) / Y_hat.size),
-    "bce": (sigmoid, bce, lambda Y_hat, Y: (Y_hat - Y) / len(Y_hat)),
-    "cross_entropy": (softmax, cross_entropy,
-                      lambda Y_hat, y: (Y_hat - one_hot(y, Y_hat.shape[1], Y_hat.dtype)) / len(Y_hat)),
+# A loss: the output layer's function (y_hat = output(Z{L})), the mean loss computed from the logits
+# Z{L} (numerically safer than from y_hat), and dZ{L} = dLoss/dZ{L} computed from y_hat and the targets.
+Loss = namedtuple("Loss", ["output", "value", "dZ"])
+LOSSES = {
+    "mse": Loss(lambda Z: Z, mse, lambda Y_hat, Y: 2 * (Y_hat - Y) / Y_hat.size),
+    "bce": Loss(sigmoid, bce, lambda Y_hat, Y: (Y_hat - Y) / len(Y_hat)),
+    "cross_entropy": Loss(softmax, cross_entropy,
+                          lambda Y_hat, y: (Y_hat - one_hot(y, Y_hat.shape[1], Y_hat.dtype)) / len(Y_hat)),
 }
 
 INITS = {  # name -> standard deviation of the weights W: (n_in, n_out) of one layer
@@ -111,23 +104,18 @@ class MLP:
 
     def __init__(self, layer_sizes: list[int], activation: str = "relu", loss: str = "cross_entropy",
                  init: str = "he", seed: int = 0, dtype: str = "float64"):
-        check_type("layer_sizes", layer_sizes, (list, tuple), "a list of ints [n_in, ..., n_out]")
-        if len(layer_sizes) < 2:
-            raise ValueError(f"layer_sizes must have at least 2 sizes [n_in, n_out], got {list(layer_sizes)}")
-        self.layer_sizes = [check_positive_int(f"layer_sizes[{i}]", n) for i, n in enumerate(layer_sizes)]
+        self.layer_sizes = _check_layer_sizes(layer_sizes, loss)
         self.activation = check_choice("activation", activation, ACTIVATIONS)
         self.loss_name = check_choice("loss", loss, LOSSES)
-        self.init = check_choice("init", init, INITS)
         self.dtype = np.dtype(check_choice("dtype", dtype, ["float32", "float64"]))
-        if loss == "bce" and self.layer_sizes[-1] != 1:
-            raise ValueError(f"loss='bce' needs one output unit (n_out == 1), got n_out={self.layer_sizes[-1]}")
+        std = INITS[check_choice("init", init, INITS)]
         rng = np.random.default_rng(check_seed("seed", seed))
 
         self.n_layers = len(self.layer_sizes) - 1  # L, the number of weight layers
         self.params: dict[str, np.ndarray] = {}
         for l in range(1, self.n_layers + 1):
             n_in, n_out = self.layer_sizes[l - 1], self.layer_sizes[l]
-            W = rng.normal(0.0, INITS[init](n_in, n_out), size=(n_in, n_out))
+            W = rng.normal(0.0, std(n_in, n_out), size=(n_in, n_out))
             self.params[f"W{l}"] = W.astype(self.dtype)  # (n_{l-1}, n_l)
             self.params[f"b{l}"] = np.zeros(n_out, dtype=self.dtype)  # (n_l,)
 
@@ -145,9 +133,8 @@ class MLP:
         With return_cache=True also the dict {"A0": X, "Z1": Z1, "A1": A1, ..., "ZL": ZL, "AL": y_hat}
         that backward reads.
         """
-        X = _check_inputs(X, self.layer_sizes[0], self.dtype)
-        g, L = ACTIVATIONS[self.activation][0], self.n_layers
-        output = LOSSES[self.loss_name][0]
+        X = self._inputs(X)
+        g, output, L = ACTIVATIONS[self.activation].g, LOSSES[self.loss_name].output, self.n_layers
         cache = {"A0": X}  # (n, n_0)
         for l in range(1, L + 1):
             Z = cache[f"A{l - 1}"] @ self.params[f"W{l}"] + self.params[f"b{l}"]  # (n, n_l)
@@ -161,16 +148,11 @@ class MLP:
 
         cache: the dict of forward(X, return_cache=True); y: as for `loss`.
         """
-        check_type("cache", cache, dict, "the dict that forward(X, return_cache=True) returns")
-        L = self.n_layers
-        keys = {f"A{l}" for l in range(L + 1)} | {f"Z{l}" for l in range(1, L + 1)}
-        if set(cache) != keys:
-            raise ValueError(f"cache must be the dict of forward(X, return_cache=True), with keys "
-                             f"{sorted(keys)}, got {sorted(cache)}")
-        y = _check_targets(y, len(cache["A0"]), self.loss_name, self.layer_sizes[-1], self.dtype)
-        l2 = check_number("l2", l2, low=0.0)
-        g_prime = ACTIVATIONS[self.activation][1]
-        dZ = LOSSES[self.loss_name][2](cache[f"A{L}"], y)  # (n, n_L): (y_hat - y) / n (x 2 / n_L for mse)
+        _check_cache(cache, self.n_layers)
+        y, l2 = self._targets(y, len(cache["A0"])), check_number("l2", l2, low=0.0)
+        g_prime, L = ACTIVATIONS[self.activation].derivative, self.n_layers
+        # begin: backpropagation (Chapter 3 prints the lines between this comment and the "end" one)
+        dZ = LOSSES[self.loss_name].dZ(cache[f"A{L}"], y)  # (n, n_L): (y_hat - y) / n (x 2 / n_L for mse)
         grads = {}
         for l in range(L, 0, -1):
             W, A_prev = self.params[f"W{l}"], cache[f"A{l - 1}"]
@@ -180,6 +162,7 @@ class MLP:
             if l > 1:
                 dA = dZ @ W.T  # (n, n_l) @ (n_l, n_{l-1}) -> (n, n_{l-1})
                 dZ = dA * g_prime(cache[f"Z{l - 1}"], A_prev)  # (n, n_{l-1})
+        # end: backpropagation
         return {name: grads[name] for name in self.params}
 
     def loss(self, X, y, l2: float = 0.0) -> float:
@@ -188,40 +171,38 @@ class MLP:
         y: (n,) integer labels for cross_entropy, (n,) or (n, 1) labels 0/1 for bce,
         (n, n_out) (or (n,) when n_out == 1) numbers for mse.
         """
-        l2 = check_number("l2", l2, low=0.0)
         _, cache = self.forward(X, return_cache=True)
-        y = _check_targets(y, len(cache["A0"]), self.loss_name, self.layer_sizes[-1], self.dtype)
-        return LOSSES[self.loss_name][1](cache[f"Z{self.n_layers}"], y) + self._penalty(l2)
+        return self._loss(cache, self._targets(y, len(cache["A0"])), check_number("l2", l2, low=0.0))
 
     def gradients(self, X, y, l2: float = 0.0) -> tuple[float, dict[str, np.ndarray]]:
         """(loss, grads): the loss as `loss` gives it, and its gradient for every parameter (same keys)."""
-        l2 = check_number("l2", l2, low=0.0)
         _, cache = self.forward(X, return_cache=True)
-        y = _check_targets(y, len(cache["A0"]), self.loss_name, self.layer_sizes[-1], self.dtype)
-        loss = LOSSES[self.loss_name][1](cache[f"Z{self.n_layers}"], y) + self._penalty(l2)
-        return loss, self.backward(cache, y, l2)
+        y, l2 = self._targets(y, len(cache["A0"])), check_number("l2", l2, low=0.0)
+        return self._loss(cache, y, l2), self.backward(cache, y, l2)
 
-    def _penalty(self, l2: float) -> float:
-        """(l2 / 2) * the sum of the squared weights; biases are not penalised."""
-        return 0.5 * l2 * sum(float(np.sum(W**2)) for name, W in self.params.items() if name[0] == "W")
+    def _loss(self, cache: dict, y: np.ndarray, l2: float) -> float:
+        penalty = 0.5 * l2 * sum(float(np.sum(W**2)) for name, W in self.params.items() if name[0] == "W")
+        return LOSSES[self.loss_name].value(cache[f"Z{self.n_layers}"], y) + penalty
 
     def predict(self, X) -> np.ndarray:
         """bce: (n,) 0/1 (threshold 0.5); cross_entropy: (n,) the most probable class; mse: y_hat (n, n_out)."""
         y_hat = self.forward(X)
-        return y_hat if self.loss_name == "mse" else _classes(y_hat, self.loss_name)
+        return y_hat if self.loss_name == "mse" else self._classes(y_hat)
+
+    def _classes(self, y_hat: np.ndarray) -> np.ndarray:
+        """The predicted class of each row: p >= 0.5 for bce's one output, the argmax for cross_entropy."""
+        return (y_hat[:, 0] >= 0.5).astype(np.int64) if self.loss_name == "bce" else y_hat.argmax(axis=1)
 
     def accuracy(self, X, y) -> float:
         """Fraction of the rows of X whose predicted class equals y (bce and cross_entropy only)."""
         if self.loss_name == "mse":
             raise ValueError("accuracy needs a classification loss ('bce' or 'cross_entropy'), got loss='mse'")
-        X = _check_inputs(X, self.layer_sizes[0], self.dtype)
-        y = _check_targets(y, len(X), self.loss_name, self.layer_sizes[-1], self.dtype)
-        return float(np.mean(self.predict(X) == y.reshape(-1)))
+        X = self._inputs(X)
+        return float(np.mean(self.predict(X) == self._targets(y, len(X)).reshape(-1)))
 
     def hidden(self, X, layer: int = 1) -> np.ndarray:
         """The activations A{layer}: (n, n_layer) for X: (n, n_in), 1 <= layer <= L."""
-        layer = check_positive_int("layer", layer)
-        if layer > self.n_layers:
+        if check_positive_int("layer", layer) > self.n_layers:
             raise ValueError(f"layer must be in [1, {self.n_layers}], got {layer}")
         return self.forward(X, return_cache=True)[1][f"A{layer}"]
 
@@ -231,118 +212,45 @@ class MLP:
 
     def set_params(self, params: dict) -> None:
         """Copy `params` (the keys and shapes of net.params) into the network's arrays."""
-        check_type("params", params, dict, "a dict like net.params")
-        if set(params) != set(self.params):
-            raise ValueError(f"params must have exactly the keys {sorted(self.params)}, got {sorted(params)}")
-        for name, P in self.params.items():
-            if np.shape(params[name]) != P.shape:
-                raise ValueError(f"params[{name!r}] must have shape {P.shape}, got {np.shape(params[name])}")
+        _check_params(params, self.params)
         for name, P in self.params.items():
             P[...] = params[name]
 
+    def _inputs(self, X, name: str = "X") -> np.ndarray:
+        return check_rows(name, X, self.layer_sizes[0], "n_in of the network").astype(self.dtype, copy=False)
 
-def _check_inputs(X, n_in: int, dtype, name: str = "X") -> np.ndarray:
-    """X as an (n, n_in) array of dtype, n >= 1."""
-    X = check_array(name, X, ndim=2, layout="(n_samples, n_features)")
-    if X.shape[1] != n_in:
-        raise ValueError(f"{name} must have {n_in} columns (n_in of the network), got shape {X.shape}")
-    if len(X) == 0:
-        raise ValueError(f"{name} must have at least one row, got shape {X.shape}")
-    return X.astype(dtype, copy=False)
+    def _targets(self, y, n: int, name: str = "y") -> np.ndarray:
+        return _check_targets(y, n, self.loss_name, self.layer_sizes[-1], self.dtype, name)
 
 
-def _check_targets(y, n: int, loss: str, n_out: int, dtype, name: str = "y") -> np.ndarray:
-    """y as the loss uses it: (n,) integer labels for cross_entropy, (n, n_out) numbers otherwise."""
-    y = check_array(name, y)
-    if loss == "cross_entropy":
-        if y.shape != (n,):
-            raise ValueError(f"{name} must have shape ({n},) (one integer label per row of X) "
-                             f"for loss='cross_entropy', got shape {y.shape}")
-        if not np.all(y == np.round(y)):
-            raise ValueError(f"{name} must hold integer class labels for loss='cross_entropy', "
-                             f"got values such as {y[y != np.round(y)][:5]}")
-        if y.min() < 0 or y.max() >= n_out:
-            raise ValueError(f"{name} labels must be in [0, {n_out}) for loss='cross_entropy' with "
-                             f"n_out={n_out}, got min {y.min()}, max {y.max()}")
-        return y.astype(np.intp)
-    if loss == "bce":
-        if y.shape not in ((n,), (n, 1)):
-            raise ValueError(f"{name} must have shape ({n},) or ({n}, 1) for loss='bce', got shape {y.shape}")
-        if not np.all((y == 0) | (y == 1)):
-            raise ValueError(f"{name} must hold labels in {{0, 1}} for loss='bce', "
-                             f"got values such as {y[(y != 0) & (y != 1)][:5]}")
-    elif y.shape != (n, n_out) and not (n_out == 1 and y.shape == (n,)):  # mse
-        want = f"({n}, {n_out})" + (f" or ({n},)" if n_out == 1 else "")
-        raise ValueError(f"{name} must have shape {want} for loss='mse', got shape {y.shape}")
-    return y.reshape(n, n_out).astype(dtype)
-
-
-def _classes(y_hat: np.ndarray, loss: str) -> np.ndarray:
-    """The predicted class of each row: p >= 0.5 for bce's one output, the argmax for cross_entropy."""
-    return (y_hat[:, 0] >= 0.5).astype(np.int64) if loss == "bce" else y_hat.argmax(axis=1)
-
-
-def _check_betas(betas) -> tuple[float, float]:
-    check_type("betas", betas, (tuple, list), "a pair (beta1, beta2)")
-    if len(betas) != 2:
-        raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-    return tuple(check_probability(f"betas[{i}]", beta, allow_one=False) for i, beta in enumerate(betas))
-
-
-def train(net: MLP, X, y, optimizer: str = "adam", lr: float = 1e-3, num_epochs: int = 10,
-          batch_size: int | None = 128, l2: float = 0.0, weight_decay: float = 0.0,
-          momentum: float = 0.9, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-          lr_schedule: str | None = None, X_val=None, y_val=None, seed: int = 0,
+def train(net: MLP, X, y, optimizer: Optimizer, num_epochs: int = 10, batch_size: int | None = 128,
+          l2: float = 0.0, lr_schedule: str | None = None, X_val=None, y_val=None, seed: int = 0,
           progress: bool = False) -> dict[str, list[float]]:
     """Train `net` in place with mini-batch gradient descent; return the per-epoch history.
 
-    X: (n, n_in); y as for net.loss. optimizer: a key of OPTIMIZERS ("sgd", "momentum", "adam").
-    batch_size=None trains on the full batch. l2 adds (l2 / 2) ||W||^2 to the loss; weight_decay is
-    decoupled (AdamW): W <- W - lr * weight_decay * W at every step, weights only.
-    lr_schedule: None (constant) or "cosine": step t of T uses lr * (1 + cos(pi t / T)) / 2.
-    Rows are reshuffled every epoch with np.random.default_rng(seed).
+    X: (n, n_in); y as for net.loss. optimizer: from nnbook.optimizers, e.g. Adam(lr=1e-3); it holds the
+    learning rate and the (decoupled) weight decay. batch_size=None: the full batch. l2 adds
+    (l2 / 2) ||W||^2 to the loss. lr_schedule: None (constant) or "cosine": step t of T sets
+    optimizer.lr = lr * (1 + cos(pi t / T)) / 2, with lr its value when train starts (and leaves it at
+    the last step's, as torch's schedulers do). Rows are reshuffled every epoch with default_rng(seed).
     History: "train_loss" and "train_acc" average the epoch's mini-batches (before each step, without
     the l2 term); "val_loss" / "val_acc" are measured after each epoch (only with X_val); "lr" is the
     rate of the epoch's last step and "epoch_time" the seconds its training steps took.
     Raises FloatingPointError when the loss or a parameter becomes nan or inf.
     """
-    check_type("net", net, MLP, "an nnbook.numpy_net.MLP")
-    check_choice("optimizer", optimizer, OPTIMIZERS)
-    lr = check_number("lr", lr, low=0.0, low_open=True)
+    X, y, X_val, y_val = _check_training(net, optimizer, X, y, X_val, y_val, lr_schedule)
     num_epochs = check_positive_int("num_epochs", num_epochs)
     batch_size = check_positive_int("batch_size", batch_size, allow_none=True)
     l2 = check_number("l2", l2, low=0.0)
-    weight_decay = check_number("weight_decay", weight_decay, low=0.0)
-    momentum = check_probability("momentum", momentum, allow_one=False)
-    betas = _check_betas(betas)
-    eps = check_number("eps", eps, low=0.0, low_open=True)
-    if lr_schedule is not None:
-        check_choice("lr_schedule", lr_schedule, ["cosine"])
     rng = np.random.default_rng(check_seed("seed", seed))
-    n_in, n_out, loss_name = net.layer_sizes[0], net.layer_sizes[-1], net.loss_name
-    X = _check_inputs(X, n_in, net.dtype)
-    y = _check_targets(y, len(X), loss_name, n_out, net.dtype)
-    if (X_val is None) != (y_val is None):
-        raise ValueError("X_val and y_val must be given together (or both left None)")
-    if X_val is not None:
-        X_val = _check_inputs(X_val, n_in, net.dtype, name="X_val")
-        y_val = _check_targets(y_val, len(X_val), loss_name, n_out, net.dtype, name="y_val")
 
     n = len(X)
     batch_size = n if batch_size is None else min(batch_size, n)
     total_steps = num_epochs * math.ceil(n / batch_size)
-    settings = {"sgd": {}, "momentum": {"momentum": momentum}, "adam": {"betas": betas, "eps": eps}}
-    opt = OPTIMIZERS[optimizer](**settings[optimizer])
-    loss_fn = LOSSES[loss_name][1]
-    classify = loss_name != "mse"
-    history = {"train_loss": [], "lr": [], "epoch_time": []}
-    if classify:
-        history["train_acc"] = []
-    if X_val is not None:
-        history["val_loss"] = []
-        if classify:
-            history["val_acc"] = []
-
+    lr = optimizer.lr  # the schedule's starting rate
+    loss_fn, classify = LOSSES[net.loss_name].value, net.loss_name != "mse"
+    history = {key: [] for key in ("train_loss", "train_acc", "val_loss", "val_acc", "lr", "epoch_time")
+               if (classify or "acc" not in key) and (X_val is not None or "val" not in key)}
     step = 0
     epochs = tqdm(range(1, num_epochs + 1), desc="epochs", disable=not progress)
     for epoch in epochs:
@@ -360,19 +268,18 @@ def train(net: MLP, X, y, optimizer: str = "adam", lr: float = 1e-3, num_epochs:
                                              f"try a smaller learning rate (lr={lr})")
                 loss_sum += loss * len(idx)
                 if classify:
-                    correct += int(np.count_nonzero(_classes(y_hat, loss_name) == yb.reshape(-1)))
+                    correct += int(np.count_nonzero(net._classes(y_hat) == yb.reshape(-1)))
                 grads = net.backward(cache, yb, l2)
-                step_lr = 0.5 * lr * (1 + math.cos(math.pi * step / total_steps)) if lr_schedule else lr
-                if weight_decay:
-                    decay_weights(net.params, step_lr, weight_decay)
-                opt.step(net.params, grads, step_lr)
+                if lr_schedule:
+                    optimizer.lr = 0.5 * lr * (1 + math.cos(math.pi * step / total_steps))
+                optimizer.step(net.params, grads)
                 step += 1
         history["epoch_time"].append(time.perf_counter() - start)
         if not all(np.isfinite(P).all() for P in net.params.values()):  # the last step may overflow
             raise FloatingPointError(f"parameters became nan or inf at epoch {epoch}, step {i + 1}; "
                                      f"try a smaller learning rate (lr={lr})")
         history["train_loss"].append(loss_sum / n)
-        history["lr"].append(step_lr)
+        history["lr"].append(optimizer.lr)
         if classify:
             history["train_acc"].append(correct / n)
         if X_val is not None:
@@ -381,3 +288,61 @@ def train(net: MLP, X, y, optimizer: str = "adam", lr: float = 1e-3, num_epochs:
                 history["val_acc"].append(net.accuracy(X_val, y_val))
         epochs.set_postfix(loss=history["train_loss"][-1])
     return history
+
+
+# ----- argument checks: a clear error for bad input at every public entry point -------------------
+def _check_layer_sizes(layer_sizes, loss) -> list[int]:
+    check_type("layer_sizes", layer_sizes, (list, tuple), "a list of ints [n_in, ..., n_out]")
+    if len(layer_sizes) < 2:
+        raise ValueError(f"layer_sizes must have at least 2 sizes [n_in, n_out], got {list(layer_sizes)}")
+    sizes = [check_positive_int(f"layer_sizes[{i}]", n) for i, n in enumerate(layer_sizes)]
+    if loss == "bce" and sizes[-1] != 1:
+        raise ValueError(f"loss='bce' needs one output unit (n_out == 1), got n_out={sizes[-1]}")
+    return sizes
+
+
+def _check_targets(y, n: int, loss: str, n_out: int, dtype, name: str = "y") -> np.ndarray:
+    """y as the loss uses it: (n,) integer labels for cross_entropy, (n, n_out) numbers otherwise."""
+    if loss == "cross_entropy":
+        return check_labels(name, y, n, n_out, f"for loss='cross_entropy' with n_out={n_out}")
+    y = check_array(name, y)
+    shapes = [(n, n_out)] + [(n,)] * (n_out == 1)
+    if y.shape not in shapes:
+        raise ValueError(f"{name} must have shape {' or '.join(map(str, shapes))} for loss={loss!r}, "
+                         f"got shape {y.shape}")
+    if loss == "bce" and not np.all((y == 0) | (y == 1)):
+        raise ValueError(f"{name} must hold labels in {{0, 1}} for loss='bce', "
+                         f"got values such as {y[(y != 0) & (y != 1)][:5]}")
+    return y.reshape(n, n_out).astype(dtype)
+
+
+def _check_cache(cache, n_layers: int) -> None:
+    check_type("cache", cache, dict, "the dict that forward(X, return_cache=True) returns")
+    keys = {f"A{l}" for l in range(n_layers + 1)} | {f"Z{l}" for l in range(1, n_layers + 1)}
+    if set(cache) != keys:
+        raise ValueError(f"cache must be the dict of forward(X, return_cache=True), with keys "
+                         f"{sorted(keys)}, got {sorted(cache)}")
+
+
+def _check_params(params, own: dict) -> None:
+    check_type("params", params, dict, "a dict like net.params")
+    if set(params) != set(own):
+        raise ValueError(f"params must have exactly the keys {sorted(own)}, got {sorted(params)}")
+    for name, P in own.items():
+        if np.shape(params[name]) != P.shape:
+            raise ValueError(f"params[{name!r}] must have shape {P.shape}, got {np.shape(params[name])}")
+
+
+def _check_training(net, optimizer, X, y, X_val, y_val, lr_schedule):
+    """train's data as arrays the network uses (X_val, y_val: both None or both given)."""
+    check_type("net", net, MLP, "an nnbook.numpy_net.MLP")
+    check_type("optimizer", optimizer, Optimizer, "an nnbook.optimizers optimiser such as Adam(lr=1e-3)")
+    if lr_schedule is not None:
+        check_choice("lr_schedule", lr_schedule, ["cosine"])
+    X = net._inputs(X)
+    if (X_val is None) != (y_val is None):
+        raise ValueError("X_val and y_val must be given together (or both left None)")
+    if X_val is not None:
+        X_val = net._inputs(X_val, name="X_val")
+        y_val = net._targets(y_val, len(X_val), name="y_val")
+    return X, net._targets(y, len(X)), X_val, y_val

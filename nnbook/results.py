@@ -1,9 +1,9 @@
 """Headline numbers: shown at the end of a chapter beside the reference figures, and saved.
 
 Introduced in Chapter 1; every chapter ends with one ``report(...)`` call. When
-``$NNBOOK_RESULTS_DIR`` is set (``make bench``, the book build in CI) the same call writes
-``<that folder>/<chapter>.json``; ``make bench`` collects these, and a later chapter can read
-an earlier one's numbers with ``recorded_results``. A reader's run writes nothing.
+``$NNBOOK_RESULTS_DIR`` is set (every build sets it: ``make book``, ``make book-all``, ``make bench``,
+``make test``) the same call writes ``<that folder>/<chapter>.json``; ``make bench`` collects these, and
+a later chapter reads an earlier one's numbers with ``recorded_results``. A reader's run writes nothing.
 """
 
 from __future__ import annotations
@@ -169,17 +169,31 @@ def report(chapter: str, rows: list[dict], save: bool | None = None) -> ResultsT
     return ResultsTable(chapter, clean, path)
 
 
-def recorded_results(chapter: str) -> dict[str, dict] | None:
+def recorded_results(chapter: str, names: list[str] | None = None) -> dict[str, dict] | None:
     """The rows an earlier run of ``chapter`` saved with ``report``, by name; None if it has not run.
 
-    Looks in ``results_dir()``. Lets a chapter show an earlier chapter's measured numbers
-    without training its models again.
+    Looks in ``results_dir()``. Lets a chapter show an earlier chapter's measured numbers without
+    training its models again; the reading chapter lists ``chapter`` in its notebook metadata
+    (``nnbook.reads_results``), so that the book build runs it again when ``chapter`` runs again.
+    names: the rows the caller needs. A missing one raises ``LookupError``, and so does a chapter that
+    has not run while ``$NNBOOK_RESULTS_DIR`` is set: a build (``make book``, ``make bench``,
+    ``make test``) runs the chapters in order, so there the rows must be found. In a reader's own run
+    (Jupyter, Colab) an earlier chapter that has not run gives None.
     """
     _check_name("chapter", chapter, CHAPTER_NAME, CHAPTER_RULE)
+    check_type("names", names, (list, tuple), "a list of row names", allow_none=True)
     path = results_dir() / f"{chapter}.json"
     if not path.is_file():
+        if os.environ.get("NNBOOK_RESULTS_DIR"):
+            raise LookupError(f"{chapter} has recorded no results in {path.parent} "
+                              f"(NNBOOK_RESULTS_DIR): run it before the chapters that read it")
         return None
-    return {row["name"]: row for row in json.loads(path.read_text())["results"]}
+    rows = {row["name"]: row for row in json.loads(path.read_text())["results"]}
+    missing = [name for name in names or [] if name not in rows]
+    if missing:
+        raise LookupError(f"{chapter}'s recorded results ({path}) have no rows named {missing}; "
+                          f"it has {sorted(rows)}")
+    return rows
 
 
 def glue(name: str, value) -> None:

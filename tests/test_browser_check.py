@@ -15,29 +15,6 @@ sys.modules["browser_check"] = browser_check   # dataclasses look their module u
 spec.loader.exec_module(browser_check)
 
 
-def test_toc_pages_lists_root_then_every_file_in_order():
-    toc = {"format": "jb-book", "root": "index",
-           "parts": [{"caption": "A", "chapters": [{"file": "notation.md"}]},
-                     {"caption": "B", "chapters": [{"file": "chapters/01_x",
-                                                    "sections": [{"file": "chapters/01_y.ipynb"}]},
-                                                   {"file": "chapters/02_z"}]}]}
-    assert browser_check.toc_pages(toc) == ["index", "notation", "chapters/01_x", "chapters/01_y",
-                                            "chapters/02_z"]
-
-
-def test_toc_pages_of_the_book_covers_every_chapter():
-    pages = browser_check.toc_pages(yaml.safe_load((ROOT / "_toc.yml").read_text()))
-    assert pages[0] == "index"
-    chapters = sorted(f"chapters/{p.stem}" for p in (ROOT / "chapters").glob("[0-9]*.ipynb"))
-    listed = [p for p in pages if p.startswith("chapters/")]
-    assert set(listed) <= set(chapters), "the toc lists a chapter that has no notebook"
-
-
-def test_toc_pages_rejects_glob_entries():
-    with pytest.raises(ValueError, match="glob"):
-        browser_check.toc_pages({"root": "index", "chapters": [{"glob": "chapters/*"}]})
-
-
 def test_colab_link_follows_the_repository_setting():
     config = {"repository": {"url": "https://github.com/someone/my-book.git", "branch": "main",
                              "path_to_book": ""},

@@ -5,8 +5,8 @@ import pytest
 
 from collections.abc import Callable
 
-from nnbook.checks import (check_array, check_choice, check_number, check_positive_int, check_probability,
-                           check_seed, check_type)
+from nnbook.checks import (check_array, check_choice, check_labels, check_number, check_positive_int,
+                           check_probability, check_rows, check_seed, check_type)
 
 
 @pytest.mark.parametrize("call, error, message", [
@@ -36,6 +36,16 @@ from nnbook.checks import (check_array, check_choice, check_number, check_positi
     (lambda: check_array("X", np.array(["a"])), TypeError, "X must hold real numbers"),
     (lambda: check_array("X", np.zeros(3), ndim=4, layout="(n, C, H, W)"), ValueError,
      r"X must be 4-D \(n, C, H, W\), got shape \(3,\)"),
+    (lambda: check_rows("X", np.zeros(3), 3), ValueError, r"X must be 2-D \(n_samples, n_features\), got shape \(3,\)"),
+    (lambda: check_rows("X", np.zeros((4, 2)), 3, "n_in of the network"), ValueError,
+     r"X must have 3 columns \(n_in of the network\), got shape \(4, 2\)"),
+    (lambda: check_rows("X", np.zeros((0, 3)), 3), ValueError, r"X must have at least one row, got shape \(0, 3\)"),
+    (lambda: check_labels("y", np.zeros((4, 3)), 4, 3), ValueError,
+     r"y must have shape \(4,\) \(one integer label per row\), got shape \(4, 3\)"),
+    (lambda: check_labels("y", np.array([0, 1.5, 2, 1]), 4, 3), ValueError,
+     r"y must hold integer class labels, got values such as \[1.5\]"),
+    (lambda: check_labels("y", np.array([0, -1, 3, 1]), 4, 3, "for loss='cross_entropy'"), ValueError,
+     r"y labels must be in \[0, 3\) for loss='cross_entropy', got min -1, max 3"),
 ])
 def test_bad_values_name_the_rule_and_the_value(call, error, message):
     # each rule raises its own error type, and the message says the rule and what was received
@@ -52,6 +62,7 @@ def test_bad_values_name_the_rule_and_the_value(call, error, message):
     (lambda: check_seed("seed", np.uint32(2**32 - 1)), 2**32 - 1),
     (lambda: check_type("f", None, Callable, "callable", allow_none=True), None),
     (lambda: check_type("f", len, Callable, "callable"), len),
+    (lambda: check_labels("y", np.array([2.0, 0.0]), 2, 3).tolist(), [2, 0]),
 ])
 def test_good_values_come_back_in_plain_types(call, expected):
     # accepted values are returned as plain Python numbers (NumPy scalars included)

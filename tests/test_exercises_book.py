@@ -1,4 +1,4 @@
-"""Issue 9's rules for every chapter: exercises that check themselves, numbered per chapter, and a
+"""Issue 9's rules for every chapter: exercises that check themselves, checked by their labels, and a
 concept question; plus the shared machinery (nnbook.exercises, nnbook.quiz, nnbook.interactive)."""
 import re
 
@@ -10,35 +10,37 @@ from nnbook.exercises._core import Wrong, call, compare
 from nnbook.quiz import Question
 from test_notebooks import CHAPTERS, load, source
 
-EXERCISE = re.compile(r"^[:`]{3,}\{exercise\}", re.M)
-CHECK_CALL = re.compile(r"""\bcheck\(\s*["'](\d+)\.(\d+)["']""")
-
-
-def chapter_number(path):
-    return int(path.name[:2])
+EXERCISE = re.compile(r"^[:`]{3,}\{exercise\}[^\n]*\n:label: (\S+)", re.M)
+CHECK_CALL = re.compile(r"""\bcheck\(\s*["']([^"']+)["']""")
 
 
 def checks_after_exercises(path):
-    """[(exercise position k the call follows, chapter in the id, k in the id)] for each check call."""
-    found, k = [], 0
+    """[(label of the exercise the call follows, label the call names)] for each check call in code."""
+    found, current = [], None
     for cell in load(path)["cells"]:
         if cell["cell_type"] == "markdown":
-            k += len(EXERCISE.findall(source(cell)))
+            current = ([current] + EXERCISE.findall(source(cell)))[-1]
         else:
-            found += [(k, int(c), int(n)) for c, n in CHECK_CALL.findall(source(cell))]
+            found += [(current, label) for label in CHECK_CALL.findall(source(cell))]
     return found
 
 
+def test_exercise_labels_are_unique_in_the_book_and_name_no_chapter():
+    # a label survives the chapter splits: "ex-cross-entropy", not "ch05-ex-cross-entropy", used once
+    labels = [label for path in CHAPTERS for cell in load(path)["cells"] if cell["cell_type"] == "markdown"
+              for label in EXERCISE.findall(source(cell))]
+    assert len(labels) == len(set(labels)), sorted(label for label in labels if labels.count(label) > 1)
+    assert all(re.fullmatch(r"ex-[a-z0-9]+(-[a-z0-9]+)*", label) for label in labels), labels
+
+
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
-def test_at_least_two_self_checked_exercises_numbered_like_the_book(path):
+def test_at_least_two_self_checked_exercises_each_checked_by_its_label(path):
     calls = checks_after_exercises(path)
-    ids = {(c, n) for _, c, n in calls}
-    assert len(ids) >= 2, f"{path.name}: {len(ids)} self-checked exercises, at least 2 wanted"
-    for position, c, n in calls:
-        # the book numbers the k-th {exercise} of chapter c as "Exercise c.k"
-        assert (c, n) == (chapter_number(path), position), (
-            f"{path.name}: check('{c}.{n}') follows exercise {chapter_number(path)}.{position}")
-        assert f"{c}.{n}" in registered(), f"no check registered for exercise {c}.{n}"
+    assert len({label for _, label in calls}) >= 2, f"{path.name}: fewer than 2 self-checked exercises"
+    for exercise_label, label in calls:
+        # the call below an exercise names that exercise's :label:
+        assert label == exercise_label, f"{path.name}: check({label!r}) follows exercise {exercise_label}"
+        assert label in registered(), f"no check registered for exercise {label}"
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
@@ -50,15 +52,35 @@ def test_at_least_one_concept_question_hidden_code(path):
 
 
 def test_every_registered_check_is_used_by_a_chapter():
-    used = {f"{c}.{n}" for path in CHAPTERS for _, c, n in checks_after_exercises(path)}
+    used = {label for path in CHAPTERS for _, label in checks_after_exercises(path)}
     assert set(registered()) <= used, f"checks no chapter calls: {set(registered()) - used}"
 
 
 # ---- nnbook.exercises machinery ----------------------------------------------------------------
 
 def test_unknown_exercise_is_a_clear_error():
-    with pytest.raises(ValueError, match="exercise must be one of"):
-        check("99.9", lambda: None)
+    with pytest.raises(ValueError, match=r"exercise must be one of the labels \['ex-neuron-forward', .*got '5.5'"):
+        check("5.5", lambda: None)
+
+
+def test_feedback_names_the_exercise_by_its_label():
+    feedback = check("ex-neuron-forward", lambda X, w, b: 1 / (1 + np.exp(-(X @ w + b))))
+    assert repr(feedback).startswith("✓ Exercise ex-neuron-forward: correct.")
+
+
+def test_checks_register_under_exercise_labels_only():
+    from nnbook.exercises import exercise
+    with pytest.raises(ValueError, match="an exercise label looks like 'ex-cross-entropy', got '5.5'"):
+        exercise("5.5")
+
+
+def test_importing_the_checks_does_not_load_torch():
+    # Chapter 1 imports nnbook.exercises: PyTorch (seconds to import) waits for the check that needs it
+    import subprocess
+    import sys
+    code = "import sys, nnbook.exercises; print('torch' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
 
 
 @pytest.mark.parametrize("answer, message", [
@@ -134,10 +156,10 @@ def test_show_sends_plotly_json_and_html(monkeypatch):
     assert bundle[interactive.PLOTLY_MIME]["data"][0]["y"] is not None
 
 
-@pytest.mark.parametrize("number", registered())
-def test_every_check_calls_an_unanswered_stub_not_answered_yet(number):
+@pytest.mark.parametrize("label", registered())
+def test_every_check_calls_an_unanswered_stub_not_answered_yet(label):
     # the student edition's stubs raise NotImplementedError: every check says so, never a traceback
     def stub(*args, **kwargs):
         raise NotImplementedError("write your code here")
-    feedback = check(number, stub)
+    feedback = check(label, stub)
     assert not feedback and "not answered yet" in feedback.message

@@ -1,5 +1,5 @@
 """Chapter 3's answer checks: the reference solutions pass, plausible wrong answers fail with a
-message that says what is wrong, and an unanswered stub says so."""
+message that says what is wrong."""
 import numpy as np
 import pytest
 
@@ -18,15 +18,11 @@ def momentum_step(P, v, dP, lr, momentum):
     return P - lr * v_new, v_new
 
 
-def stub(*args):
-    raise NotImplementedError("write your answer here")
+# ---- ex-layer-backward: one step of the L-layer recursion ----------------------------------------------------
 
-
-# ---- 3.5: one step of the L-layer recursion ----------------------------------------------------
-
-def test_3_5_reference_solution_passes():
+def test_layer_backward_reference_solution_passes():
     # the chapter's solution is accepted
-    assert check("3.5", layer_backward)
+    assert check("ex-layer-backward", layer_backward)
 
 
 @pytest.mark.parametrize("wrong, message", [
@@ -41,35 +37,29 @@ def test_3_5_reference_solution_passes():
     # the sigmoid's derivative instead of tanh's
     (lambda dZ, A, W: (A.T @ dZ, dZ.sum(axis=0), (dZ @ W.T) * A * (1 - A)), "1 − A_prev²"),
     # a single array instead of the tuple
-    (lambda dZ, A, W: A.T @ dZ, "tuple of 3 arrays, got ndarray"),
+    (lambda dZ, A, W: A.T @ dZ, "layer_backward must return a tuple (dW, db, dZ_prev), got ndarray"),
 ])
-def test_3_5_wrong_answers_fail_with_a_useful_message(wrong, message):
-    feedback = check("3.5", wrong)
+def test_layer_backward_wrong_answers_fail_with_a_useful_message(wrong, message):
+    feedback = check("ex-layer-backward", wrong)
     assert not feedback
     assert message in feedback.message, feedback.message
 
 
-def test_3_5_changing_the_inputs_is_reported():
+def test_layer_backward_changing_the_inputs_is_reported():
     # an answer that scales dZ in place is told so
     def in_place(dZ, A, W):
         result = layer_backward(dZ, A, W)
         dZ *= 2
         return result
-    feedback = check("3.5", in_place)
+    feedback = check("ex-layer-backward", in_place)
     assert not feedback and "changed its inputs" in feedback.message
 
 
-def test_3_5_stub_is_not_answered_yet():
-    # the student edition's stub gets "not answered yet", not a traceback
-    feedback = check("3.5", stub)
-    assert not feedback and "not answered yet" in feedback.message
+# ---- ex-momentum: a momentum step -----------------------------------------------------------------------
 
-
-# ---- 3.6: a momentum step -----------------------------------------------------------------------
-
-def test_3_6_reference_solution_passes():
+def test_momentum_reference_solution_passes():
     # the chapter's solution is accepted
-    assert check("3.6", momentum_step)
+    assert check("ex-momentum", momentum_step)
 
 
 @pytest.mark.parametrize("wrong, message", [
@@ -82,31 +72,26 @@ def test_3_6_reference_solution_passes():
     # adding instead of subtracting the step
     (lambda P, v, g, lr, mu: (P + lr * (mu * v + g), mu * v + g), "P after step 1 differs"),
     # returning only P
-    (lambda P, v, g, lr, mu: P - lr * (mu * v + g), "tuple of 2 arrays, got ndarray"),
+    (lambda P, v, g, lr, mu: P - lr * (mu * v + g), "momentum_step must return a tuple (P_new, v_new), got ndarray"),
 ])
-def test_3_6_wrong_answers_fail_with_a_useful_message(wrong, message):
-    feedback = check("3.6", wrong)
+def test_momentum_wrong_answers_fail_with_a_useful_message(wrong, message):
+    feedback = check("ex-momentum", wrong)
     assert not feedback
     assert message in feedback.message, feedback.message
 
 
-def test_3_6_updating_in_place_is_reported():
+def test_momentum_updating_in_place_is_reported():
     # an answer that changes P and v in place (as the package does internally) is told to return new arrays
     def in_place(P, v, g, lr, mu):
         v *= mu
         v += g
         P -= lr * v
         return P, v
-    feedback = check("3.6", in_place)
+    feedback = check("ex-momentum", in_place)
     assert not feedback and "in place" in feedback.message
 
 
-def test_3_6_stub_is_not_answered_yet():
-    feedback = check("3.6", stub)
-    assert not feedback and "not answered yet" in feedback.message
-
-
-def test_3_6_the_check_never_prints_the_solution():
+def test_momentum_the_check_never_prints_the_solution():
     # the feedback on a wrong answer names the rule, not the expected arrays in full
-    feedback = check("3.6", lambda P, v, g, lr, mu: (P, v))
+    feedback = check("ex-momentum", lambda P, v, g, lr, mu: (P, v))
     assert not feedback and "[[" not in feedback.message

@@ -15,13 +15,9 @@ def standardise(X_train, X_other):
     return (X_train - mean) / s, (X_other - mean) / s
 
 
-def not_answered(*args):
-    raise NotImplementedError("write your code here")
-
-
 # the reference cross-entropy passes
 def test_cross_entropy_reference_passes():
-    assert check("5.5", cross_entropy)
+    assert check("ex-cross-entropy", cross_entropy)
 
 
 # one loss per example instead of the mean is named
@@ -29,13 +25,13 @@ def test_cross_entropy_per_example_losses_fail():
     def per_example(Z, y):
         Z = Z - Z.max(axis=1, keepdims=True)
         return -(Z - np.log(np.exp(Z).sum(axis=1, keepdims=True)))[np.arange(len(y)), y]
-    fb = check("5.5", per_example)
+    fb = check("ex-cross-entropy", per_example)
     assert not fb and "one loss per example" in fb.message
 
 
 # summing instead of averaging is named
 def test_cross_entropy_sum_fails():
-    fb = check("5.5", lambda Z, y: len(y) * cross_entropy(Z, y))
+    fb = check("ex-cross-entropy", lambda Z, y: len(y) * cross_entropy(Z, y))
     assert not fb and "n times too large" in fb.message
 
 
@@ -44,7 +40,7 @@ def test_cross_entropy_double_softmax_fails():
     def twice(Z, y):
         P = np.exp(Z - Z.max(axis=1, keepdims=True))
         return cross_entropy(P / P.sum(axis=1, keepdims=True), y)
-    fb = check("5.5", twice)
+    fb = check("ex-cross-entropy", twice)
     assert not fb and "twice" in fb.message
 
 
@@ -53,40 +49,30 @@ def test_cross_entropy_without_max_subtraction_fails_on_large_logits():
     def naive(Z, y):
         P = np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)
         return -np.log(P[np.arange(len(y)), y]).mean()
-    fb = check("5.5", naive)
+    fb = check("ex-cross-entropy", naive)
     assert not fb and "Z + 1000" in fb.message and "maximum" in fb.message
-
-
-# a stub still raising NotImplementedError is reported as not answered
-def test_cross_entropy_stub_not_answered():
-    fb = check("5.5", not_answered)
-    assert not fb and "not answered yet" in fb.message
 
 
 # the reference standardisation passes
 def test_standardise_reference_passes():
-    assert check("5.6", standardise)
+    assert check("ex-standardise", standardise)
 
 
 # using the second array's own statistics (a leak) is named
 def test_standardise_own_statistics_fail():
-    fb = check("5.6", lambda A, B: ((A - A.mean()) / A.std(), (B - B.mean()) / B.std()))
+    fb = check("ex-standardise", lambda A, B: ((A - A.mean()) / A.std(), (B - B.mean()) / B.std()))
     assert not fb and "its own mean" in fb.message
 
 
 # per-pixel statistics are named
 def test_standardise_per_pixel_fails():
-    fb = check("5.6", lambda A, B: ((A - A.mean(0)) / A.std(0), (B - A.mean(0)) / A.std(0)))
+    fb = check("ex-standardise", lambda A, B: ((A - A.mean(0)) / A.std(0), (B - A.mean(0)) / A.std(0)))
     assert not fb and "each pixel" in fb.message
 
 
 # returning one array instead of a pair is named
 def test_standardise_not_a_pair_fails():
-    fb = check("5.6", lambda A, B: (A - A.mean()) / A.std())
-    assert not fb and "pair" in fb.message
+    fb = check("ex-standardise", lambda A, B: (A - A.mean()) / A.std())
+    assert not fb and "standardise must return a tuple (X_train_std, X_other_std), got ndarray" in fb.message
 
 
-# a stub is reported as not answered
-def test_standardise_stub_not_answered():
-    fb = check("5.6", not_answered)
-    assert not fb and "not answered yet" in fb.message

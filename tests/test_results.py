@@ -65,9 +65,27 @@ def test_a_later_chapter_reads_what_an_earlier_one_recorded():
     assert rows["test accuracy"]["value"] == 97.5 and rows["parameters"]["value"] == 7850
 
 
-def test_recorded_results_of_a_chapter_that_has_not_run_is_none():
-    # a chapter that has not run has recorded nothing
-    assert recorded_results("97_never_run") is None
+def test_recorded_results_of_a_chapter_that_has_not_run_is_none_for_a_reader(monkeypatch, tmp_path):
+    # a reader's own run (no NNBOOK_RESULTS_DIR): an earlier chapter that has not run gives None
+    monkeypatch.delenv("NNBOOK_RESULTS_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert recorded_results("97_never_run", names=["a"]) is None
+
+
+def test_in_a_build_a_chapter_that_has_not_run_is_an_error():
+    # a build sets NNBOOK_RESULTS_DIR and runs the chapters in order: a missing chapter is a broken build
+    with pytest.raises(LookupError, match="97_never_run has recorded no results in .* run it before"):
+        recorded_results("97_never_run")
+
+
+def test_a_row_the_reader_needs_must_be_there():
+    # the reader names the rows it needs: a renamed or missing row is an error, naming it and what there is
+    report("98_earlier", [{"name": "test accuracy", "value": 97.5}])
+    assert recorded_results("98_earlier", names=["test accuracy"])["test accuracy"]["value"] == 97.5
+    with pytest.raises(LookupError, match=r"have no rows named \['parameters'\]; it has \['test accuracy'\]"):
+        recorded_results("98_earlier", names=["test accuracy", "parameters"])
+    with pytest.raises(TypeError, match="names must be a list of row names or None, got str"):
+        recorded_results("98_earlier", names="parameters")
 
 
 def test_report_save_true_writes_to_the_cache_without_env(monkeypatch, tmp_path):

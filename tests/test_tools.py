@@ -136,6 +136,15 @@ def test_bench_fails_a_chapter_that_raises_or_records_nothing(tmp_path, source, 
     assert outcome["results"] == [] or "another_name" not in str(outcome["results"])
 
 
+def test_bench_does_not_take_an_earlier_runs_results_for_this_ones(tmp_path):
+    # make bench keeps its results folder (a chapter benched alone reads earlier ones' results there):
+    # a chapter that reports nothing this time fails even though an earlier run left its file
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "78_chapter.json").write_text('{"results": [{"name": "a", "value": 1}]}')
+    outcome = bench.run_chapter(write_notebook(tmp_path / "78_chapter.ipynb", "x = 1"), tmp_path / "results", timeout=30)
+    assert outcome["status"] == "error" and "recorded no results" in outcome["error"]
+
+
 def test_bench_fails_a_chapter_that_misses_a_target(tmp_path):
     path = write_notebook(tmp_path / "79_targets.ipynb",
                           "from nnbook.results import report\n"

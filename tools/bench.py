@@ -22,17 +22,12 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from nnbook.results import target_met
+from book import chapters
 from nbclient import NotebookClient
+from nnbook.results import target_met
 from traitlets.config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def chapters_in_toc() -> list[Path]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    return [ROOT / f"{c['file']}.ipynb" for part in toc["parts"] for c in part["chapters"]
-            if c["file"].startswith("chapters/")]
 
 
 def cell_timeout(config_path: Path = ROOT / "_config.yml") -> int:
@@ -66,6 +61,8 @@ def run_chapter(path: Path, results_dir: Path, timeout: int) -> dict:
     or when it saves no results under its own name (``report("<file name>", ...)``).
     """
     notebook = nbformat.read(path, as_version=4)
+    saved = results_dir / f"{path.stem}.json"
+    saved.unlink(missing_ok=True)  # an earlier run's file must not pass for this run's results
     previous = os.environ.get("NNBOOK_RESULTS_DIR")
     os.environ["NNBOOK_RESULTS_DIR"] = str(results_dir)  # the kernel inherits this environment
     start = time.perf_counter()
@@ -84,7 +81,6 @@ def run_chapter(path: Path, results_dir: Path, timeout: int) -> dict:
         else:
             os.environ["NNBOOK_RESULTS_DIR"] = previous
     seconds = time.perf_counter() - start
-    saved = results_dir / f"{path.stem}.json"
     results = json.loads(saved.read_text())["results"] if saved.exists() else []
     if status == "ok" and not results:
         status, error = "error", f"recorded no results: no report({path.stem!r}, ...) wrote {saved.name}"
@@ -130,17 +126,22 @@ def print_table(report: dict) -> None:
 
 
 def main(argv: list[str]) -> int:
-    paths = [Path(a).resolve() for a in argv] or chapters_in_toc()
+    paths = [Path(a).resolve() for a in argv] or chapters()
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         print(f"no such notebook: {', '.join(missing)}", file=sys.stderr)
         return 2
     timeout = cell_timeout()
     report = {"machine": machine(), "chapters": {}}
+    # make bench: _build/bench-results, kept, so that a chapter benched alone finds the results of
+    # the earlier chapters it reads (nnbook.reads_results); otherwise a folder for this run only
+    keep = os.environ.get("NNBOOK_RESULTS_DIR")
     with tempfile.TemporaryDirectory(prefix="nnbook-bench-") as tmp:
+        results_dir = Path(keep) if keep else Path(tmp)
+        results_dir.mkdir(parents=True, exist_ok=True)
         for path in paths:
             print(f"running {path.name} ...", flush=True)
-            report["chapters"][path.stem] = run_chapter(path, Path(tmp), timeout)
+            report["chapters"][path.stem] = run_chapter(path, results_dir, timeout)
     out = ROOT / "bench" / "results.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n")

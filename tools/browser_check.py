@@ -43,6 +43,8 @@ from pathlib import Path
 
 import yaml
 
+from book import pages as book_pages  # tools/book.py: the pages of _toc.yml in reading order
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -60,26 +62,6 @@ class CannotRun(Exception):
 
 # ---------------------------------------------------------------------------------------------
 # Pure Python: which pages, which Colab links (tested in tests/test_browser_check.py)
-
-def toc_pages(toc: dict) -> list[str]:
-    """Every page of a Jupyter Book _toc.yml in reading order: the root, then each `file:`
-    of parts, chapters and sections, depth first (paths without extension)."""
-    if "root" not in toc:
-        raise ValueError("_toc.yml has no 'root'")
-    pages = [str(toc["root"])]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "glob" in entry:
-                raise ValueError(f"_toc.yml: 'glob' entries are not supported here: {entry}")
-            if "file" in entry:
-                pages.append(str(entry["file"]))
-            for key in ("parts", "chapters", "sections"):
-                walk(entry.get(key))
-
-    walk([{k: v for k, v in toc.items() if k in ("parts", "chapters", "sections")}])
-    return [re.sub(r"\.(ipynb|md|rst)$", "", page) for page in pages]
-
 
 def colab_link(config: dict, page: str) -> str:
     """The Colab launch URL sphinx-book-theme should give the notebook page `page`."""
@@ -389,7 +371,7 @@ def run(html: Path, book: Path, shots: Path, chromium: str | None) -> list[PageR
                         "pip install playwright (its driver is in the wheel; no browser download needed)")
     executable = find_chromium(chromium)
     config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf8"))
-    pages = toc_pages(yaml.safe_load((book / "_toc.yml").read_text(encoding="utf8")))
+    pages = book_pages(book)
     if not (html / "index.html").is_file():
         raise CannotRun(f"no built book in {html}; run `make book` first")
     shots.mkdir(parents=True, exist_ok=True)

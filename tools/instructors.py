@@ -18,6 +18,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from book import chapters as book_chapters  # noqa: E402  (tools/book.py)
 from nnbook.exercises import registered  # noqa: E402
 
 GLUE = re.compile(r"\{glue(?::\w+)?\}`[^`]*`")
@@ -39,8 +40,7 @@ def objectives(markdown):
 def read_chapters(root=ROOT, bench_file=None):
     """One dict per chapter of _toc.yml with what the page shows."""
     config = yaml.safe_load((root / "_config.yml").read_text())
-    toc = yaml.safe_load((root / "_toc.yml").read_text())
-    files = [c["file"] for part in toc["parts"] for c in part["chapters"] if c["file"].startswith("chapters/")]
+    files = [path.relative_to(root).with_suffix("").as_posix() for path in book_chapters(root)]
     repository = config["repository"]["url"].removeprefix("https://github.com/")
     branch = config["repository"]["branch"]
     colab = config["launch_buttons"]["colab_url"].rstrip("/")
@@ -51,13 +51,15 @@ def read_chapters(root=ROOT, bench_file=None):
         nb = nbformat.read(root / f"{name}.ipynb", as_version=4)
         # a glued value belongs to its chapter's page: here it would be a missing key
         markdown = GLUE.sub("…", "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown"))
-        exercises = [" ".join(text.split()) for _, text in EXERCISE.findall(markdown)]
+        found = EXERCISE.findall(markdown)  # [(label, text)] in the chapter's order
+        exercises = [" ".join(text.split()) for _, text in found]
         run = bench["chapters"].get(Path(name).stem, {})
         chapter = {
             "number": number, "name": name, "title": re.search(r"^# (.+)$", markdown, re.M).group(1),
             "objectives": objectives(markdown), "prerequisites": opening(markdown, "Prerequisites"),
             "time": opening(markdown, "Time"), "exercises": exercises,
-            "checked": sorted({f"{number}.{k}" for k in range(1, len(exercises) + 1)} & set(registered())),
+            "labels": [label for label, _ in found],
+            "checked": [label for label, _ in found if label in registered()],
             "questions": sum("Question(" in c.source for c in nb.cells if c.cell_type == "code"),
             "seconds": run.get("seconds") if run.get("status") == "ok" else None,
             "colab": f"{colab}/github/{repository}/blob/{branch}/{name}.ipynb",
@@ -89,8 +91,9 @@ def at_a_glance(chapters, machine):
 
 
 def exercise_line(c, k, text):
-    number = f"{c['number']}.{k}"
-    checks = f" (checks itself: `check(\"{number}\", ...)`)" if number in c["checked"] else ""
+    """The k-th exercise of chapter c: its number in the book and, if it checks itself, the call."""
+    number, label = f"{c['number']}.{k}", c["labels"][k - 1]
+    checks = f" (checks itself: `check(\"{label}\", ...)`)" if label in c["checked"] else ""
     short = text if len(text) <= 160 else text[:160].rsplit(" ", 1)[0] + " …"
     if short.count("$") % 2:                      # never cut a formula in half
         short = short[: short.rindex("$")].rstrip() + " …"

@@ -8,7 +8,7 @@ Solutions are marked one way in the sources, with the cell tag `solution`:
   (a function's signature and docstring, say); the lines between the markers become a stub,
   `raise NotImplementedError("Exercise ...: write your code here")`, at the markers' indentation.
   A code cell tagged `solution` without markers is removed whole.
-Everything else, including the answer checks (`check("1.2", ...)`) and the concept questions,
+Everything else, including the answer checks (`check("ex-neuron-forward", ...)`) and the concept questions,
 is kept. Outputs are cleared. The tool fails loudly when a solution is marked wrongly: markers
 in an untagged cell, unbalanced markers, or a `{solution}` directive outside a tagged cell.
 """
@@ -17,7 +17,8 @@ import sys
 from pathlib import Path
 
 import nbformat
-import yaml
+
+from book import chapters
 
 ROOT = Path(__file__).resolve().parents[1]
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -26,13 +27,6 @@ STUB = 'raise NotImplementedError("write your code here")'
 
 class MarkingError(ValueError):
     """A solution is marked in a way the tool cannot strip safely."""
-
-
-def chapters():
-    """The chapter notebooks, in the order of _toc.yml."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [chapter["file"] for part in toc["parts"] for chapter in part["chapters"]]
-    return [ROOT / f"{name}.ipynb" for name in files if (ROOT / f"{name}.ipynb").exists()]
 
 
 def strip_markers(source, where):

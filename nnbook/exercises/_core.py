@@ -1,5 +1,11 @@
 """What every answer check shares: the registry, the feedback, comparing arrays, calling a
-student's function safely."""
+student's function safely.
+
+One way of diagnosing throughout: call the answer with `call`; check what came back (`as_tuple` for
+several results); name the plausible mistakes first, each recognised with `close` and reported with
+`Wrong("what is wrong: what to do")`; then `compare` the answer with the reference, which names the
+first entry that differs."""
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,31 +32,38 @@ class Wrong(Exception):
     """Raised inside a check to report what is wrong with an answer."""
 
 
-def exercise(number):
-    """Register the decorated function as the check of exercise `number` ("chapter.index")."""
+LABEL = re.compile(r"ex-[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def exercise(label):
+    """Register the decorated function as the check of the exercise whose `:label:` is `label`
+    ("ex-cross-entropy": unique in the book, and kept when a chapter is split or renumbered)."""
+    if not isinstance(label, str) or not LABEL.fullmatch(label):
+        raise ValueError(f"an exercise label looks like 'ex-cross-entropy', got {label!r}")
+
     def register(check_function):
-        if number in _CHECKS:
-            raise ValueError(f"exercise {number} has two checks")
-        _CHECKS[number] = check_function
+        if label in _CHECKS:
+            raise ValueError(f"exercise {label} has two checks")
+        _CHECKS[label] = check_function
         return check_function
     return register
 
 
 def registered():
-    """The exercise numbers that have a check, in order."""
-    return sorted(_CHECKS, key=lambda n: tuple(int(part) for part in n.split(".")))
+    """The labels of the exercises that have a check, in the order of the chapters."""
+    return list(_CHECKS)
 
 
-def check(number, answer):
-    """Check `answer` for exercise `number` (e.g. "1.2"); returns (and shows) a `Feedback`."""
-    number = str(number)
-    if number not in _CHECKS:
-        raise ValueError(f"exercise must be one of {registered()}, got {number!r}")
+def check(label, answer):
+    """Check `answer` for the exercise labelled `label` (e.g. "ex-cross-entropy", the `:label:`
+    written in the exercise); returns (and shows) a `Feedback`."""
+    if label not in _CHECKS:
+        raise ValueError(f"exercise must be one of the labels {registered()}, got {label!r}")
     try:
-        message = _CHECKS[number](answer)
+        message = _CHECKS[label](answer)
     except Wrong as wrong:
-        return Feedback(number, False, str(wrong))
-    return Feedback(number, True, "correct. " + (message or ""))
+        return Feedback(label, False, str(wrong))
+    return Feedback(label, True, "correct. " + (message or ""))
 
 
 # ---- helpers the chapters' checks use -------------------------------------------------------
@@ -87,6 +100,16 @@ def compare(name, got, expected, rtol=1e-6, atol=1e-8, hint=""):
         raise Wrong(f"{name} differs at index {where}: got {got[where]:.6g}, "
                     f"expected {expected[where]:.6g} ({int((~close).sum())} of {close.size} entries differ)."
                     + (f" {hint}" if hint else ""))
+
+
+def as_tuple(got, name, items):
+    """The answer as a tuple of the results named `items`, or a `Wrong` saying what came back instead."""
+    wanted = f"{name} must return a tuple ({', '.join(items)})"
+    if not isinstance(got, (tuple, list)):
+        raise Wrong(f"{wanted}, got {type(got).__name__}")
+    if len(got) != len(items):
+        raise Wrong(f"{wanted}, got {len(got)} results")
+    return tuple(got)
 
 
 def close(got, expected, rtol=1e-6, atol=1e-9):

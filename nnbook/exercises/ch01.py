@@ -1,7 +1,7 @@
 """Answer checks for Chapter 1's exercises."""
 import numpy as np
 
-from ._core import Wrong, call, close, compare, exercise, sigmoid  # noqa: F401
+from ._core import Wrong, as_tuple, call, close, compare, exercise, sigmoid
 
 
 def _batch(seed=0, n=7, d=3):
@@ -10,7 +10,7 @@ def _batch(seed=0, n=7, d=3):
     return rng.normal(size=(n, d)), (rng.random(n) < 0.5).astype(float), rng.normal(size=d), 0.7
 
 
-@exercise("1.5")
+@exercise("ex-neuron-forward")
 def neuron_forward(answer):
     X, _, w, b = _batch()
     z = X @ w + b
@@ -40,18 +40,14 @@ def neuron_forward(answer):
     return "The same line, σ(Xw + b), serves one example and a whole batch."
 
 
-@exercise("1.6")
+@exercise("ex-bce-gradient")
 def bce_gradient(answer):
     X, y, w, b = _batch(seed=1, n=9)
     n = len(y)
     y_hat = sigmoid(X @ w + b)
     dz = (y_hat - y) / n
     expected_dw, expected_db = X.T @ dz, dz.sum()
-    got = call(answer, X, y, w, b)
-    if not isinstance(got, (tuple, list)) or len(got) != 2:
-        raise Wrong(f"return a pair (dw, db), got {type(got).__name__}"
-                    + (f" of length {len(got)}" if isinstance(got, (tuple, list)) else ""))
-    dw, db = got
+    dw, db = as_tuple(call(answer, X, y, w, b), "bce_gradient", ["dw", "db"])
     dw_shape = np.shape(dw)
     if dw_shape != expected_dw.shape:
         raise Wrong(f"dw has shape {dw_shape}, expected {expected_dw.shape}: one number per weight. "

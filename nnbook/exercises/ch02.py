@@ -1,14 +1,14 @@
 """Answer checks for Chapter 2's exercises."""
 import numpy as np
 
-from ._core import Wrong, call, close, compare, exercise, sigmoid  # noqa: F401
+from ._core import Wrong, call, close, compare, exercise, sigmoid
 
 
 _BIAS_HINT = ("A bias of shape (n_l,) lines up with the LAST axis of W A, the examples, not the "
               "neurons: make it a column, bias[:, None], of shape (n_l, 1).")
 
 
-@exercise("2.3")
+@exercise("ex-columns")
 def forward_columns(answer):
     rng = np.random.default_rng(3)
     sizes = [2, 3, 1]
@@ -47,7 +47,7 @@ def forward_columns(answer):
     return "It also survives the batch sizes where a wrong bias shape fails silently (n = 1, n = n_l)."
 
 
-@exercise("2.5")
+@exercise("ex-two-layer")
 def two_layer_forward(answer):
     rng = np.random.default_rng(5)
     n, d, h, k = 6, 3, 4, 2

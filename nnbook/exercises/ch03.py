@@ -2,19 +2,10 @@
 import numpy as np
 
 from ..optimizers import Momentum
-from ._core import Wrong, call, compare, exercise
+from ._core import Wrong, as_tuple, call, close, compare, exercise
 
 
-def _as_tuple(got, name, length):
-    """The answer as a tuple of `length` items, or a message saying what came back instead."""
-    if not isinstance(got, (tuple, list)):
-        raise Wrong(f"{name} must return a tuple of {length} arrays, got {type(got).__name__}")
-    if len(got) != length:
-        raise Wrong(f"{name} must return a tuple of {length} arrays, got {len(got)} items")
-    return tuple(got)
-
-
-@exercise("3.5")
+@exercise("ex-layer-backward")
 def layer_backward(answer):
     """One step of the backpropagation recursion through a layer with a tanh layer below it."""
     rng = np.random.default_rng(35)
@@ -23,7 +14,7 @@ def layer_backward(answer):
     A_prev = np.tanh(rng.normal(size=(n, n_prev)))
     W = rng.normal(size=(n_prev, n_l))
     inputs = [dZ.copy(), A_prev.copy(), W.copy()]
-    got = _as_tuple(call(answer, *inputs), "layer_backward", 3)
+    got = as_tuple(call(answer, *inputs), "layer_backward", ["dW", "db", "dZ_prev"])
     if not all(np.array_equal(a, b) for a, b in zip(inputs, (dZ, A_prev, W))):
         raise Wrong("layer_backward changed its inputs; compute new arrays instead")
     dW, db, dZ_prev = got
@@ -32,7 +23,7 @@ def layer_backward(answer):
     compare("db", db, dZ.sum(axis=0),
             hint="db has the shape of b, (n_l,): the column sums of dZ, with no A_prev factor.")
     dA_prev = dZ @ W.T
-    if dZ_prev is not None and np.shape(dZ_prev) == dA_prev.shape and np.allclose(dZ_prev, dA_prev):
+    if close(dZ_prev, dA_prev):
         raise Wrong("dZ_prev is dZ Wᵀ, which is dA_prev: multiply it element-wise by tanh′(Z_prev) "
                     "= 1 − A_prev².")
     compare("dZ_prev", dZ_prev, dA_prev * (1 - A_prev**2),
@@ -40,29 +31,29 @@ def layer_backward(answer):
     return "Run it in a loop from l = L down to 1 and you have backpropagation for L layers."
 
 
-@exercise("3.6")
+@exercise("ex-momentum")
 def momentum_step(answer):
     """SGD with momentum, PyTorch's convention, compared with nnbook.optimizers.Momentum."""
     rng = np.random.default_rng(36)
     lr, mu = 0.1, 0.9
     P = rng.normal(size=(4, 3))
     reference = {"P": P.copy()}
-    optimiser = Momentum(momentum=mu)
+    optimiser = Momentum(lr=lr, momentum=mu)
     v = np.zeros_like(P)
     for step in range(1, 4):
         dP = rng.normal(size=P.shape)
         inputs = (P.copy(), v.copy(), dP.copy())
-        got = _as_tuple(call(answer, *inputs, lr, mu), "momentum_step", 2)
+        got = as_tuple(call(answer, *inputs, lr, mu), "momentum_step", ["P_new", "v_new"])
         if not (np.array_equal(inputs[0], P) and np.array_equal(inputs[1], v)
                 and np.array_equal(inputs[2], dP)):
             raise Wrong("momentum_step changed its inputs in place; return new arrays instead")
-        optimiser.step(reference, {"P": dP}, lr)
+        optimiser.step(reference, {"P": dP})
         v_expected = optimiser.v["P"]
         P_new, v_new = got
-        if np.shape(v_new) == v.shape and np.allclose(v_new, mu * v + (1 - mu) * dP):
+        if close(v_new, mu * v + (1 - mu) * dP):
             raise Wrong(f"at step {step} the velocity is μ v + (1 − μ) dP, an average; this book "
                         "(and PyTorch) uses the sum v ← μ v + dP.")
-        if np.shape(P_new) == P.shape and np.allclose(P_new, P - lr * v):
+        if close(P_new, P - lr * v):
             raise Wrong(f"at step {step} P moved along the old velocity: update v first, then "
                         "step along the new one, P ← P − lr · v.")
         compare(f"v after step {step}", v_new, v_expected, rtol=1e-10, atol=1e-12,

@@ -1,8 +1,8 @@
 """Answer checks for Chapter 6's exercises.
 
-6.1 `conv2d_single(x, k)`: a valid cross-correlation of one channel, any kernel shape.
-6.2 `output_size(n, k, p, s)`: the output-size formula, including strides that do not divide.
-6.3 `conv_params(C_in, C_out, k, bias=True)`: the parameter count of a convolution layer.
+ex-conv2d-single: `conv2d_single(x, k)`: a valid cross-correlation of one channel, any kernel shape.
+ex-output-size: `output_size(n, k, p, s)`: the output-size formula, including strides that do not divide.
+ex-conv-params: `conv_params(C_in, C_out, k, bias=True)`: the parameter count of a convolution layer.
 """
 import numbers
 
@@ -10,17 +10,17 @@ import numpy as np
 
 from nnbook.conv import conv2d, conv_output_size
 
-from ._core import Wrong, call, compare, exercise  # noqa: F401
+from ._core import Wrong, call, close, compare, exercise
 
 
-# ---- 6.1 a convolution of one channel ----------------------------------------------------------
+# ---- ex-conv2d-single: a convolution of one channel ----------------------------------------------------------
 
 def _valid_correlation(x, k):
     """The reference: nnbook.conv.conv2d on one image, one channel, one kernel."""
     return conv2d(x[None, None], k[None, None])[0, 0]
 
 
-@exercise("6.1")
+@exercise("ex-conv2d-single")
 def conv2d_single(answer):
     rng = np.random.default_rng(6)
     cases = [(np.arange(20.0).reshape(4, 5), np.array([[1.0, 0.0, -1.0]]))]   # small, by hand
@@ -50,8 +50,7 @@ def conv2d_single(answer):
                 hint = "A valid convolution gives (H − kH + 1, W − kW + 1)."
             raise Wrong(f"{name} has shape {got_shape}, expected {expected.shape}. {hint}")
         got = np.asarray(got, dtype=float)
-        if np.allclose(got, _valid_correlation(x, k[::-1, ::-1]), rtol=1e-6, atol=1e-8) \
-                and not np.allclose(expected, got, rtol=1e-6, atol=1e-8):
+        if close(got, _valid_correlation(x, k[::-1, ::-1]), atol=1e-8) and not close(got, expected, atol=1e-8):
             raise Wrong(f"{name}: these are the values of the mathematicians' convolution, with "
                         "the kernel flipped. Deep-learning libraries do not flip it: Y[h, w] = "
                         "Σ_p Σ_q x[h + p, w + q] · k[p, q].")
@@ -60,7 +59,7 @@ def conv2d_single(answer):
     return "It agrees with nnbook.conv.conv2d on square and non-square kernels."
 
 
-# ---- 6.2 the output size --------------------------------------------------------------------
+# ---- ex-output-size: the output size --------------------------------------------------------------------
 
 OUTPUT_SIZE_CASES = [  # (n, k, p, s): sizes from the chapter, then strides that do not divide
     (28, 3, 1, 1), (28, 2, 0, 2), (32, 5, 0, 1), (14, 3, 1, 2), (7, 2, 0, 2),
@@ -106,7 +105,7 @@ def _diagnose(answers, cases, expected, mistakes, general_hint, name):
                 f"({len(wrong)} of {len(cases)} cases wrong). {hint}")
 
 
-@exercise("6.2")
+@exercise("ex-output-size")
 def output_size(answer):
     name = "output_size(n={}, k={}, p={}, s={})".format
     answers = [_ask_for_a_count(answer, name(*case), *case) for case in OUTPUT_SIZE_CASES]
@@ -117,7 +116,7 @@ def output_size(answer):
     return "Including strides that do not divide n + 2p − k."
 
 
-# ---- 6.3 the parameters of a convolution layer -------------------------------------------------
+# ---- ex-conv-params: the parameters of a convolution layer -------------------------------------------------
 
 CONV_PARAMS_CASES = [  # (C_in, C_out, k, bias)
     (1, 8, 3, True), (8, 16, 3, True), (3, 16, 5, True), (16, 32, 3, False), (64, 10, 1, True),
@@ -138,7 +137,7 @@ CONV_PARAMS_MISTAKES = [
 ]
 
 
-@exercise("6.3")
+@exercise("ex-conv-params")
 def conv_params(answer):
     def name(case):
         C_in, C_out, k, bias = case
