@@ -11,6 +11,11 @@ Solutions are marked one way in the sources, with the cell tag `solution`:
 Everything else, including the answer checks (`check("1.2", ...)`) and the concept questions,
 is kept. Outputs are cleared. The tool fails loudly when a solution is marked wrongly: markers
 in an untagged cell, unbalanced markers, or a `{solution}` directive outside a tagged cell.
+
+The edition also carries what graders read: the notebook's metadata names its chapter
+(`nnbook.chapter`, read by `make grade`), and the cells carry nbgrader's metadata (schema 3), so
+that a course running nbgrader can release it as it is: each stub is an autograded answer cell
+(`solution`), each cell that calls `check(...)` a locked autograded test cell worth 1 point.
 """
 import re
 import sys
@@ -22,6 +27,16 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 STUB = 'raise NotImplementedError("write your code here")'
+CHECK_KEY = re.compile(r"""\bcheck\(\s*["']([^"'\n]+)["']""")   # check("<key>", answer): the key
+
+
+def nbgrader(kind, key, points=1):
+    """nbgrader's cell metadata (schema 3) for an answer cell or a test cell of exercise `key`."""
+    grade_id = f"{kind}-" + re.sub(r"[^A-Za-z0-9_-]", "_", key)
+    if kind == "answer":
+        return {"grade": False, "solution": True, "locked": False, "grade_id": grade_id, "schema_version": 3}
+    return {"grade": True, "solution": False, "locked": True, "points": points, "grade_id": grade_id,
+            "schema_version": 3}
 
 
 class MarkingError(ValueError):
@@ -58,9 +73,27 @@ def strip_markers(source, where):
     return "\n".join(out)
 
 
-def student_notebook(nb, name="notebook"):
-    """The student edition of one notebook (a new object; `nb` is not changed)."""
+def student_notebook(nb, name="notebook", chapter=None):
+    """The student edition of one notebook (a new object; `nb` is not changed). `chapter` (by
+    default the stem of `name` when it is a notebook's file name) goes into its metadata."""
     nb = nbformat.from_dict(nb)   # a copy
+    chapter = chapter or (name.removesuffix(".ipynb") if name.endswith(".ipynb") else None)
+    if chapter:
+        nb.metadata.setdefault("nnbook", {})["chapter"] = chapter
+    keys = [(index, CHECK_KEY.search(cell.source)) for index, cell in enumerate(nb.cells)
+            if cell.cell_type == "code" and "solution" not in cell.metadata.get("tags", [])]
+    keys = [(index, match.group(1)) for index, match in keys if match]
+    grade_ids = set()
+
+    def mark(cell, kind, key):   # nbgrader wants every grade_id once
+        meta = nbgrader(kind, key)
+        base, n = meta["grade_id"], 1
+        while meta["grade_id"] in grade_ids:
+            n += 1
+            meta["grade_id"] = f"{base}-{n}"
+        grade_ids.add(meta["grade_id"])
+        cell.metadata["nbgrader"] = meta
+
     cells = []
     for index, cell in enumerate(nb.cells):
         where = f"{name}, cell {index}"
@@ -75,6 +108,10 @@ def student_notebook(nb, name="notebook"):
                 continue   # solution text, or reference code with nothing to keep
             cell.source = strip_markers(cell.source, where)
             cell.metadata["tags"] = [t for t in tags if t not in ("solution", "hide-input", "hide-cell")]
+            key = next((key for at, key in keys if at > index), f"cell-{index}")   # its check's key
+            mark(cell, "answer", key)
+        elif any(at == index for at, _ in keys):
+            mark(cell, "check", dict(keys)[index])
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
         cells.append(cell)

@@ -1,5 +1,6 @@
 """What every answer check shares: the registry, the feedback, comparing arrays, calling a
 student's function safely."""
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,7 +50,12 @@ def check(number, answer):
     try:
         message = _CHECKS[number](answer)
     except Wrong as wrong:
-        return Feedback(number, False, str(wrong))
+        feedback = Feedback(number, False, str(wrong))
+        if os.environ.get("NBGRADER_EXECUTION"):
+            # nbgrader's autograder (and its Validate button) scores a test cell by whether it
+            # raises: there a wrong answer must be an error, not just a message
+            raise AssertionError(repr(feedback)) from None
+        return feedback
     return Feedback(number, True, "correct. " + (message or ""))
 
 
