@@ -373,8 +373,8 @@ class Kernel:
                 except psutil.Error:
                     pass
             if total > limit:
-                self.died_of = (f"its processes held {total / 2**30:.1f} GiB of memory, more than the "
-                                f"limit of {limit / 2**30:.1f} GiB")
+                self.died_of = (f"its processes held {total / 2**30:.2f} GiB of memory, more than the "
+                                f"limit of {limit / 2**30:.2f} GiB")
                 for process in processes:
                     try:
                         process.kill()
