@@ -178,6 +178,21 @@ def test_the_edition_carries_its_chapter_and_nbgraders_metadata(path, edition):
     assert not any(c.metadata.nbgrader["locked"] for c in answers)
 
 
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_nbgraders_source_is_the_edition_with_the_marked_reference_code(path, edition):
+    # nbgrader's generate_assignment replaces a marked region by its stub, and an answer cell
+    # without markers by a bare stub (losing the function's signature): courses give it this source
+    source = nbformat.read(edition[path.name].parents[1] / "nbgrader-source" / path.name, as_version=4)
+    student = nbformat.read(edition[path.name], as_version=4)
+    assert not nbgrader_problems(source)
+    assert [c.metadata for c in source.cells] == [c.metadata for c in student.cells]
+    for mine, theirs in zip(source.cells, student.cells):
+        if mine.metadata.get("nbgrader", {}).get("solution"):
+            assert BEGIN in mine.source and strip_markers(mine.source, "") == theirs.source
+        else:
+            assert mine.source == theirs.source
+
+
 def test_nbgraders_rules_catch_what_they_should():
     cell = code("x = 1")
     nb = notebook(cell, code("y = 2"))

@@ -73,9 +73,12 @@ def strip_markers(source, where):
     return "\n".join(out)
 
 
-def student_notebook(nb, name="notebook", chapter=None):
+def student_notebook(nb, name="notebook", chapter=None, solutions=False):
     """The student edition of one notebook (a new object; `nb` is not changed). `chapter` (by
-    default the stem of `name` when it is a notebook's file name) goes into its metadata."""
+    default the stem of `name` when it is a notebook's file name) goes into its metadata.
+    `solutions=True` keeps the reference code and its markers in the answer cells: the source
+    nbgrader's `generate_assignment` turns into this edition (a marked region becomes its stub;
+    an answer cell without markers would lose its whole code, the function's signature too)."""
     nb = nbformat.from_dict(nb)   # a copy
     chapter = chapter or (name.removesuffix(".ipynb") if name.endswith(".ipynb") else None)
     if chapter:
@@ -106,7 +109,8 @@ def student_notebook(nb, name="notebook", chapter=None):
         if is_solution:
             if cell.cell_type != "code" or BEGIN not in cell.source:
                 continue   # solution text, or reference code with nothing to keep
-            cell.source = strip_markers(cell.source, where)
+            stub = strip_markers(cell.source, where)   # checks the markers in both editions
+            cell.source = cell.source if solutions else stub
             cell.metadata["tags"] = [t for t in tags if t not in ("solution", "hide-input", "hide-cell")]
             key = next((key for at, key in keys if at > index), f"cell-{index}")   # its check's key
             mark(cell, "answer", key)
@@ -121,17 +125,22 @@ def student_notebook(nb, name="notebook", chapter=None):
 
 
 def main(out=ROOT / "_build" / "student"):
+    """Write the student edition into OUT/chapters/ and, for nbgrader courses, its source (the
+    same with the reference code in the answer cells) into OUT/nbgrader-source/."""
     out = Path(out)
     written = []
     for path in chapters():
-        nb = student_notebook(nbformat.read(path, as_version=4), path.name)
-        target = out / path.relative_to(ROOT)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, target)
-        written.append(target)
+        source = nbformat.read(path, as_version=4)
+        for folder, solutions in (path.parent.relative_to(ROOT), False), ("nbgrader-source", True):
+            target = out / folder / path.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(student_notebook(source, path.name, solutions=solutions), target)
+            if not solutions:
+                written.append(target)
     if not written:
         raise SystemExit("make_student: no chapter notebooks found in _toc.yml")
-    print(f"student edition: {len(written)} chapters in {out}")
+    print(f"student edition: {len(written)} chapters in {out / 'chapters'}; "
+          f"nbgrader's source of it in {out / 'nbgrader-source'}")
     return written
 
 
