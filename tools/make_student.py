@@ -2,6 +2,8 @@
 
     python tools/make_student.py [OUT]        (make student; OUT defaults to _build/student)
 
+writes OUT/chapters/ (the student edition) and OUT/nbgrader-source/.
+
 Solutions are marked one way in the sources, with the cell tag `solution`:
 - a markdown cell tagged `solution` (the book shows it as a dropdown) is removed;
 - a code cell tagged `solution` keeps its lines outside `### BEGIN SOLUTION` / `### END SOLUTION`
@@ -14,8 +16,10 @@ in an untagged cell, unbalanced markers, or a `{solution}` directive outside a t
 
 The edition also carries what graders read: the notebook's metadata names its chapter
 (`nnbook.chapter`, read by `make grade`), and the cells carry nbgrader's metadata (schema 3), so
-that a course running nbgrader can release it as it is: each stub is an autograded answer cell
-(`solution`), each cell that calls `check(...)` a locked autograded test cell worth 1 point.
+that a course running nbgrader can use it: each stub is an autograded answer cell (`solution`),
+each cell that calls `check(...)` a locked autograded test cell worth 1 point. OUT/nbgrader-source/
+holds the same notebooks with the marked reference code in the answer cells: nbgrader's source,
+from which `nbgrader generate_assignment` makes this edition.
 """
 import re
 import sys
