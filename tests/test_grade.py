@@ -424,3 +424,15 @@ def test_make_grade_prints_its_usage_without_a_folder():
     result = subprocess.run(["make", "-s", "-o", ".venv/.installed", "grade"], cwd=ROOT,
                             capture_output=True, text=True)
     assert result.returncode != 0 and "usage: make grade SUBMISSIONS=folder" in result.stdout + result.stderr
+
+
+def test_make_grade_passes_its_settings_on(tmp_path):
+    import subprocess
+    (tmp_path / "essay.ipynb").write_text("not a notebook")
+    result = subprocess.run(["make", "-s", "-o", ".venv/.installed", "grade", f"SUBMISSIONS={tmp_path}",
+                             "TIMEOUT=7", "MEMORY=1.5GB"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "essay.ipynb" in result.stdout and "1 row in" in result.stdout
+    assert _rows(tmp_path)[0]["message"].startswith("not graded: not a Jupyter notebook")
+    settings = json.loads((tmp_path / ".grades-state.json").read_text())["essay.ipynb"]["settings"]
+    assert settings == {"timeout": 7.0, "memory": int(1.5 * 2**30), "chapter": None}

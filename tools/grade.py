@@ -954,7 +954,8 @@ def main(argv=None):
     except ValueError as error:
         parser.error(str(error))
     print(summary(rows) if rows else f"no notebooks (*.ipynb) in {args.folder}")
-    print(f"\n{len(rows)} rows in {Path(args.folder) / GRADES}; feedback in {Path(args.folder) / FEEDBACK}/")
+    print(f"\n{len(rows)} row{'s' * (len(rows) != 1)} in {Path(args.folder) / GRADES}; "
+          f"feedback in {Path(args.folder) / FEEDBACK}/")
 
 
 if __name__ == "__main__":
