@@ -26,7 +26,7 @@ RESULTS_DIR       := $(CURDIR)/_build/results
 BENCH_RESULTS_DIR := $(CURDIR)/_build/bench-results
 TEST_RESULTS_DIR  := $(CURDIR)/_build/test-results
 
-.PHONY: help venv install test test-fast test-colab spread book book-all student plotly-js bench html-check set-repository clean
+.PHONY: help venv install test test-fast test-colab spread book book-all student grade plotly-js bench html-check set-repository clean
 
 help:
 	@echo "make book        build the HTML book into _build/html (re-executes only chapters whose code changed)"
@@ -35,6 +35,7 @@ help:
 	@echo "make test-fast   unit tests and hygiene only (no chapters)"
 	@echo "make test-colab  install nnbook as Colab does (a wheel, in a new venv) and run chapters 1-4 against it"
 	@echo "make student     write the student edition (solutions removed) into _build/student"
+	@echo "make grade SUBMISSIONS=folder [TIMEOUT=60] [MEMORY=3GB] [CHAPTER=05_...]   grade students' notebooks"
 	@echo "make bench       run each chapter in a fresh kernel; write bench/results.json"
 	@echo "make spread EXP=name [SEEDS=5]   seed spread of a chapter's result (tools/spread/) into bench/spread/"
 	@echo "make html-check  open every page of the built book in Chromium, offline (Playwright); screenshots"
@@ -123,6 +124,13 @@ book-all: $(STAMP) plotly-js
 
 student: $(STAMP)
 	$(PY) tools/make_student.py _build/student
+
+# Students' notebooks graded with the book's own checks: FOLDER/grades.csv, FOLDER/feedback/.
+# TIMEOUT: seconds per exercise; MEMORY: per kernel process; CHAPTER: the assigned chapter.
+grade: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || (echo "usage: make grade SUBMISSIONS=folder [TIMEOUT=60] [MEMORY=3GB] [CHAPTER=name]"; exit 2)
+	$(PY) tools/grade.py "$(SUBMISSIONS)" $(if $(TIMEOUT),--timeout $(TIMEOUT)) \
+	  $(if $(MEMORY),--memory $(MEMORY)) $(if $(CHAPTER),--chapter $(CHAPTER))
 
 bench: $(STAMP)
 	NNBOOK_RESULTS_DIR=$(BENCH_RESULTS_DIR) $(PY) tools/bench.py

@@ -2,6 +2,8 @@
 
     python tools/make_student.py [OUT]        (make student; OUT defaults to _build/student)
 
+writes OUT/chapters/ (the student edition) and OUT/nbgrader-source/.
+
 Solutions are marked one way in the sources, with the cell tag `solution`:
 - a markdown cell tagged `solution` (the book shows it as a dropdown) is removed;
 - a code cell tagged `solution` keeps its lines outside `### BEGIN SOLUTION` / `### END SOLUTION`
@@ -11,6 +13,13 @@ Solutions are marked one way in the sources, with the cell tag `solution`:
 Everything else, including the answer checks (`check("ex-neuron-forward", ...)`) and the concept questions,
 is kept. Outputs are cleared. The tool fails loudly when a solution is marked wrongly: markers
 in an untagged cell, unbalanced markers, or a `{solution}` directive outside a tagged cell.
+
+The edition also carries what graders read: the notebook's metadata names its chapter
+(`nnbook.chapter`, read by `make grade`), and the cells carry nbgrader's metadata (schema 3), so
+that a course running nbgrader can use it: each stub is an autograded answer cell (`solution`),
+each cell that calls `check(...)` a locked autograded test cell worth 1 point. OUT/nbgrader-source/
+holds the same notebooks with the marked reference code in the answer cells: nbgrader's source,
+from which `nbgrader generate_assignment` makes this edition.
 """
 import re
 import sys
@@ -23,6 +32,16 @@ from book import chapters
 ROOT = Path(__file__).resolve().parents[1]
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 STUB = 'raise NotImplementedError("write your code here")'
+CHECK_KEY = re.compile(r"""\bcheck\(\s*["']([^"'\n]+)["']""")   # check("<key>", answer): the key
+
+
+def nbgrader(kind, key, points=1):
+    """nbgrader's cell metadata (schema 3) for an answer cell or a test cell of exercise `key`."""
+    grade_id = f"{kind}-" + re.sub(r"[^A-Za-z0-9_-]", "_", key)
+    if kind == "answer":
+        return {"grade": False, "solution": True, "locked": False, "grade_id": grade_id, "schema_version": 3}
+    return {"grade": True, "solution": False, "locked": True, "points": points, "grade_id": grade_id,
+            "schema_version": 3}
 
 
 class MarkingError(ValueError):
@@ -52,9 +71,30 @@ def strip_markers(source, where):
     return "\n".join(out)
 
 
-def student_notebook(nb, name="notebook"):
-    """The student edition of one notebook (a new object; `nb` is not changed)."""
+def student_notebook(nb, name="notebook", chapter=None, solutions=False):
+    """The student edition of one notebook (a new object; `nb` is not changed). `chapter` (by
+    default the stem of `name` when it is a notebook's file name) goes into its metadata.
+    `solutions=True` keeps the reference code and its markers in the answer cells: the source
+    nbgrader's `generate_assignment` turns into this edition (a marked region becomes its stub;
+    an answer cell without markers would lose its whole code, the function's signature too)."""
     nb = nbformat.from_dict(nb)   # a copy
+    chapter = chapter or (name.removesuffix(".ipynb") if name.endswith(".ipynb") else None)
+    if chapter:
+        nb.metadata.setdefault("nnbook", {})["chapter"] = chapter
+    keys = [(index, CHECK_KEY.search(cell.source)) for index, cell in enumerate(nb.cells)
+            if cell.cell_type == "code" and "solution" not in cell.metadata.get("tags", [])]
+    keys = [(index, match.group(1)) for index, match in keys if match]
+    grade_ids = set()
+
+    def mark(cell, kind, key):   # nbgrader wants every grade_id once
+        meta = nbgrader(kind, key)
+        base, n = meta["grade_id"], 1
+        while meta["grade_id"] in grade_ids:
+            n += 1
+            meta["grade_id"] = f"{base}-{n}"
+        grade_ids.add(meta["grade_id"])
+        cell.metadata["nbgrader"] = meta
+
     cells = []
     for index, cell in enumerate(nb.cells):
         where = f"{name}, cell {index}"
@@ -67,8 +107,13 @@ def student_notebook(nb, name="notebook"):
         if is_solution:
             if cell.cell_type != "code" or BEGIN not in cell.source:
                 continue   # solution text, or reference code with nothing to keep
-            cell.source = strip_markers(cell.source, where)
+            stub = strip_markers(cell.source, where)   # checks the markers in both editions
+            cell.source = cell.source if solutions else stub
             cell.metadata["tags"] = [t for t in tags if t not in ("solution", "hide-input", "hide-cell")]
+            key = next((key for at, key in keys if at > index), f"cell-{index}")   # its check's key
+            mark(cell, "answer", key)
+        elif any(at == index for at, _ in keys):
+            mark(cell, "check", dict(keys)[index])
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
         cells.append(cell)
@@ -78,17 +123,22 @@ def student_notebook(nb, name="notebook"):
 
 
 def main(out=ROOT / "_build" / "student"):
+    """Write the student edition into OUT/chapters/ and, for nbgrader courses, its source (the
+    same with the reference code in the answer cells) into OUT/nbgrader-source/."""
     out = Path(out)
     written = []
     for path in chapters():
-        nb = student_notebook(nbformat.read(path, as_version=4), path.name)
-        target = out / path.relative_to(ROOT)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, target)
-        written.append(target)
+        source = nbformat.read(path, as_version=4)
+        for folder, solutions in (path.parent.relative_to(ROOT), False), ("nbgrader-source", True):
+            target = out / folder / path.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(student_notebook(source, path.name, solutions=solutions), target)
+            if not solutions:
+                written.append(target)
     if not written:
         raise SystemExit("make_student: no chapter notebooks found in _toc.yml")
-    print(f"student edition: {len(written)} chapters in {out}")
+    print(f"student edition: {len(written)} chapters in {out / 'chapters'}; "
+          f"nbgrader's source of it in {out / 'nbgrader-source'}")
     return written
 
 

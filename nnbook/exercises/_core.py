@@ -5,6 +5,7 @@ One way of diagnosing throughout: call the answer with `call`; check what came b
 several results); name the plausible mistakes first, each recognised with `close` and reported with
 `Wrong("what is wrong: what to do")`; then `compare` the answer with the reference, which names the
 first entry that differs."""
+import os
 import re
 from dataclasses import dataclass
 
@@ -62,7 +63,12 @@ def check(label, answer):
     try:
         message = _CHECKS[label](answer)
     except Wrong as wrong:
-        return Feedback(label, False, str(wrong))
+        feedback = Feedback(label, False, str(wrong))
+        if os.environ.get("NBGRADER_EXECUTION"):
+            # nbgrader's autograder (and its Validate button) scores a test cell by whether it
+            # raises: there a wrong answer must be an error, not just a message
+            raise AssertionError(repr(feedback)) from None
+        return feedback
     return Feedback(label, True, "correct. " + (message or ""))
 
 

@@ -1,0 +1,438 @@
+"""The grader (tools/grade.py, `make grade`): the book's checks on a folder of students' notebooks,
+robust to bad submissions, with verdicts a student's kernel cannot forge."""
+import base64
+import csv
+import io
+import json
+import os
+import sys
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+import torch
+
+import editions
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import grade  # noqa: E402
+import grade_wire  # noqa: E402
+from nnbook.exercises import check  # noqa: E402
+from nnbook.exercises._core import Feedback  # noqa: E402
+
+
+# ---- the wire format ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value", [
+    None, True, 3, -2**70, 2.5, float("inf"), "text",
+    np.arange(6.0).reshape(2, 3), np.array([1, 2], dtype=np.int8), np.array([True, False]),
+    np.zeros((0, 3)), np.arange(12.0).reshape(3, 4).T,        # empty; not contiguous
+    (1, [2.0, np.ones(2)], {"W1": np.eye(2), 3: "x"}),
+], ids=repr)
+def test_values_travel_unchanged(value):
+    back = grade_wire.decode(grade_wire.encode(value))
+    assert type(back) is type(value)
+    if isinstance(value, np.ndarray):
+        assert back.dtype == value.dtype and np.array_equal(back, value)
+    elif isinstance(value, tuple):
+        assert repr(back) == repr(value)
+    else:
+        assert back == value
+
+
+def test_numpy_scalars_nan_and_tensors_keep_their_kind():
+    # a check tells an int from a float, and a count must stay numbers.Integral
+    for scalar in (np.int64(7), np.float32(0.5), np.bool_(True)):
+        back = grade_wire.decode(grade_wire.encode(scalar))
+        assert type(back) is type(scalar) and back == scalar
+    assert np.isnan(grade_wire.decode(grade_wire.encode(float("nan"))))
+    tensor = torch.arange(4.0)
+    back = grade_wire.decode(grade_wire.encode(tensor))
+    assert isinstance(back, torch.Tensor) and torch.equal(back, tensor)
+
+
+def test_anything_else_arrives_as_an_inert_stand_in():
+    class Sneaky:
+        def __repr__(self):
+            return "Sneaky()"
+    back = grade_wire.decode(grade_wire.encode([Sneaky(), np.array([object()], dtype=object)]))
+    assert [type(item).__name__ for item in back] == ["Sneaky", "ndarray"]
+    assert repr(back[0]) == "Sneaky()" and not callable(back[0])
+    with pytest.raises(TypeError):           # a check asking for numbers gets a clear no
+        np.asarray(back[0], dtype=float)
+
+
+def _pickled_object_array():
+    buffer = io.BytesIO()
+    np.save(buffer, np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+@pytest.mark.parametrize("payload, message", [
+    ({"ndarray": _pickled_object_array()}, "does not load"),     # pickles are never loaded
+    ({"ndarray": "not base64!"}, "does not load"),
+    ({"exec": "print(1)"}, "unknown entry"),
+    ({"dict": [[1]]}, "not a pair"),
+    ({"scalar": grade_wire._npy(np.ones(2))}, "not 0-dimensional"),
+])
+def test_malformed_payloads_are_refused(payload, message):
+    with pytest.raises(grade_wire.WireError, match=message):
+        grade_wire.decode(json.dumps(payload))
+
+
+def test_oversized_payloads_are_refused_unread(monkeypatch):
+    monkeypatch.setattr(grade_wire, "MAX_BYTES", 100)
+    with pytest.raises(grade_wire.WireError, match="larger than"):
+        grade_wire.decode(json.dumps(list(range(100))))
+
+
+# ---- reading notebooks ------------------------------------------------------------------------------
+
+def test_names_a_cell_binds_and_reads():
+    binds, reads = grade.names("import numpy as np\n%matplotlib inline\n"
+                               "def f(x):\n    return sigmoid(x) + np.exp(offset)\nclass C: pass\ny = f(2)")
+    assert binds == {"np", "f", "C", "y"}
+    assert reads >= {"sigmoid", "offset", "np", "f"} and "x" not in reads and "print" not in reads
+    assert grade.names("def broken(:\n") == (set(), set())
+
+
+@pytest.mark.parametrize("cell, calls", [
+    ('from nnbook.exercises import check\n\ncheck("1.5", neuron_forward)', [("1.5", "neuron_forward")]),
+    ("check('ex-cross-entropy', answer=lambda Z, y: 0.0)", [("ex-cross-entropy", "lambda Z, y: 0.0")]),
+    ('feedback = check(number="4.1", answer=net)\nprint(feedback)', [("4.1", "net")]),
+    ('check("1.6", bce_gradient)  # and a syntax error )(', [("1.6", "bce_gradient")]),
+    ("check_gradients(model)\nx.check('a', b)", [("a", "b")]),
+])
+def test_check_calls_are_read_with_opaque_keys(cell, calls):
+    assert [(key, answer) for key, answer, _ in grade.check_calls(cell)] == calls
+
+
+def test_student_code_in_a_check_cell_is_kept():
+    cell = 'from nnbook.exercises import check\ndef helper():\n    return 1\ncheck("1.5", helper)'
+    assert grade.besides_the_checks(cell) == "def helper():\n    return 1"
+
+
+def test_only_the_set_up_the_answers_read_runs(tmp_path):
+    cells = ["import numpy as np", "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))",
+             "def train(g):\n    return g(np.zeros(3))", "SLOW = 1\nweights = train(sigmoid) * SLOW",
+             "unrelated = np.ones(2)", "def f(X):\n    raise NotImplementedError",
+             'from nnbook.exercises import check\ncheck("1.5", f)']
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nb.cells[5].metadata["tags"] = ["solution"]
+    nbformat.write(nb, tmp_path / "01_tiny.ipynb")
+    tiny = grade.read_chapter(tmp_path / "01_tiny.ipynb")
+    assert [(e.key, e.answer, e.position) for e in tiny.exercises] == [("1.5", "f", 6)]
+    assert tiny.needed(set(), 6) == {0}                          # the imports, always
+    assert tiny.needed({"sigmoid"}, 6) == {0, 1}
+    assert tiny.needed({"weights"}, 6) == {0, 1, 2, 3}           # and what that cell reads, in turn
+    assert tiny.needed({"weights"}, 3) == {0}                    # only cells before the exercise
+
+
+def test_what_a_function_does_to_its_arguments_comes_back():
+    # checks test that a function leaves its inputs alone: the kernel's changes reach the grader's copies
+    X, rows, table = np.zeros(3), [np.zeros(2)], {"W": np.zeros(2)}
+    grade._sync([X, rows, table], [np.ones(3), [np.ones(2), 5], {"W": np.full(2, 2.0)}])
+    assert X.tolist() == [1, 1, 1] and rows[0].tolist() == [1, 1] and len(rows) == 2
+    assert table["W"].tolist() == [2, 2]
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"\x89PNG\r\n\x1a\n\x00\x00", "not text"),
+    (b"print('hello')", "not a Jupyter notebook"),
+    (b'{"cells": "nope", "metadata": {}, "nbformat": 4, "nbformat_minor": 5}', "not a Jupyter notebook"),
+    (b'{"cells": [{"cell_type": "image", "source": "", "metadata": {}}], "metadata": {}, '
+     b'"nbformat": 4, "nbformat_minor": 5}', "its cells are not a notebook's"),
+])
+def test_a_file_that_is_not_a_notebook_says_so(data, message):
+    nb, problem = grade.read_notebook(data)
+    assert nb is None and message in problem
+
+
+@pytest.fixture(scope="module")
+def chapters():
+    return grade.read_chapters()
+
+
+@pytest.fixture(scope="module")
+def chapter(chapters):
+    """The first chapter with at least two self-checking exercises: the bad cases break the first
+    and expect the second graded as usual."""
+    return next(c for c in chapters.values() if len(c.exercises) >= 2)
+
+
+def _path(chapter):
+    return ROOT / "chapters" / f"{chapter.name}.ipynb"
+
+
+def _old_edition(nb):
+    """The notebook as an edition made before the metadata and the current keys: no nnbook.chapter,
+    no nbgrader metadata, every check key different (the answers keep their names)."""
+    nb = nbformat.from_dict(nb)
+    nb.metadata.get("nnbook", {}).pop("chapter", None)
+    for cell in nb.cells:
+        cell.metadata.pop("nbgrader", None)
+        for key, _, _ in grade.check_calls(cell.source) if cell.cell_type == "code" else []:
+            cell.source = cell.source.replace(f'"{key}"', f'"old-{key}"')
+    return nb
+
+
+def test_the_chapter_is_read_from_the_notebook_never_its_name(chapters, chapter):
+    nb = editions.student(_path(chapter))
+    assert grade.identify(nb, chapters) == (chapter, "")
+    found, note = grade.identify(_old_edition(nb), chapters)
+    assert found is chapter and "does not say which chapter" in note
+    nb.metadata["nnbook"]["chapter"] = "99_renamed_since"
+    found, note = grade.identify(nb, chapters)
+    assert found is chapter and "'99_renamed_since', which this edition of the book does not have" in note
+    other = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('my own project')")])
+    assert grade.identify(other, chapters)[0] is None
+
+
+def test_an_old_editions_checks_are_found_by_their_answers_names(chapter):
+    found = grade.locate(_old_edition(editions.solved(_path(chapter))), chapter)
+    assert [item.answer for item in found] == [e.answer for e in chapter.exercises]
+    assert not any(item.missing for item in found)
+
+
+@pytest.mark.parametrize("value, expected", [("3GB", 3 * 2**30), ("1.5g", int(1.5 * 2**30)),
+                                             ("512MiB", 512 * 2**20), ("0", 0)])
+def test_parse_memory(value, expected):
+    assert grade.parse_memory(value) == expected
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda folder: grade.parse_memory("lots"), "memory must be a size such as 3GB"),
+    (lambda folder: grade.grade_folder(folder / "missing"), "SUBMISSIONS must be a folder"),
+    (lambda folder: grade.grade_folder(folder, timeout=0), "timeout must be a positive number"),
+    (lambda folder: grade.grade_folder(folder, memory=-1), "memory must be a number of bytes"),
+    (lambda folder: grade.grade_folder(folder, chapter="07_nope"), "chapter must be one of"),
+])
+def test_bad_arguments_are_named(tmp_path, call, message):
+    with pytest.raises(ValueError, match=message):
+        call(tmp_path)
+
+
+# ---- nbgrader runs the same checks inside the kernel: there a wrong answer must raise ----------------
+
+def test_under_nbgrader_a_wrong_answer_raises_and_a_right_one_does_not(monkeypatch):
+    from nnbook.exercises import registered
+    number = registered()[0]
+    assert not check(number, lambda *args: None)                  # a student's run: feedback only
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")         # nbgrader scores a test cell by errors
+    with pytest.raises(AssertionError, match=f"Exercise {number}"):
+        check(number, lambda *args: None)
+
+
+# ---- grading a folder: resuming after an interruption, nothing lost or doubled ------------------------
+
+def _fake_grade_one(calls, interrupt_at=None):
+    def fake(name, data, chapters, specs, timeout, memory, assigned=None):
+        calls.append(name)
+        if name == interrupt_at:
+            raise KeyboardInterrupt
+        return "01_fake", [grade.Row(name, "01_fake", key, key == "a", f"msg, with a comma {key}")
+                           for key in ("a", "b")]
+    return fake
+
+
+def _rows(folder):
+    with open(folder / "grades.csv", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_an_interrupted_run_resumes_without_losing_or_doubling_rows(tmp_path, monkeypatch):
+    for name in ("anna", "ben", "cleo"):
+        (tmp_path / f"{name}.ipynb").write_text(name)
+    calls = []
+    monkeypatch.setattr(grade, "grade_one", _fake_grade_one(calls, interrupt_at="ben.ipynb"))
+    with pytest.raises(KeyboardInterrupt):
+        grade.grade_folder(tmp_path, progress=False)
+    assert [r["submission"] for r in _rows(tmp_path)] == ["anna.ipynb"] * 2    # a whole file, anna's rows
+    calls.clear()
+    monkeypatch.setattr(grade, "grade_one", _fake_grade_one(calls))
+    grade.grade_folder(tmp_path, progress=False)
+    assert calls == ["ben.ipynb", "cleo.ipynb"]                                # anna is not graded again
+    rows = _rows(tmp_path)
+    assert [(r["submission"], r["exercise"]) for r in rows] == [
+        (n, k) for n in ("anna.ipynb", "ben.ipynb", "cleo.ipynb") for k in ("a", "b")]
+    assert rows[0]["message"] == "msg, with a comma a" and rows[0]["passed"] == "1"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".grades-state.json", "anna.ipynb", "ben.ipynb", "cleo.ipynb", "feedback", "grades.csv"]   # no temp files
+    # a changed submission is graded again, a removed one loses its rows
+    calls.clear()
+    (tmp_path / "ben.ipynb").write_text("ben, resubmitted")
+    (tmp_path / "cleo.ipynb").unlink()
+    grade.grade_folder(tmp_path, progress=False)
+    assert calls == ["ben.ipynb"]
+    assert {r["submission"] for r in _rows(tmp_path)} == {"anna.ipynb", "ben.ipynb"}
+    calls.clear()
+    grade.grade_folder(tmp_path, progress=False, regrade=True)
+    assert calls == ["anna.ipynb", "ben.ipynb"]
+
+
+# ---- grading real notebooks: good and bad submissions --------------------------------------------------
+
+KEEP = object()
+
+
+def _with(chapter, broken, code=None, check_cell=KEEP):
+    """The reference solutions, with exercise `broken`'s answer cell replaced by `code`, or its
+    check cell's source by `check_cell` (None: the cell deleted)."""
+    nb = editions.solved(_path(chapter))
+    if code is not None:
+        editions.answer_cell(nb, broken).source = code
+    if check_cell is not KEEP:
+        at = nb.cells.index(editions.check_cell(nb, broken))
+        if check_cell is None:
+            del nb.cells[at]
+        else:
+            nb.cells[at].source = check_cell
+    return nb
+
+
+def bad_cases(chapter, where):
+    """{file name: (notebook or bytes, the first exercise's expected message)}"""
+    first = chapter.exercises[0]
+    key, f = first.key, first.answer
+    forged_reply = (
+        "import json, sys\nfrom IPython.display import publish_display_data\n"
+        "helper = sys.modules['__nnbook_grader__']\n"
+        f"def fake_call(key, arguments):\n"
+        f"    publish_display_data({{helper.MIME: json.dumps({{'returned': {{'ndarray': {_pickled_object_array()!r}}}}})}})\n"
+        f"helper.call = fake_call\ndef {f}(*args, **kwargs):\n    return None")
+    return {
+        "syntax.ipynb": (_with(chapter, key, f"def {f}(*args):\n    return (1 +\n"),
+                         "raised SyntaxError"),
+        "exception.ipynb": (_with(chapter, key, f"def {f}(*args):\n    return 0\nraise ValueError('my cell broke')",
+                                  ), "raised ValueError: my cell broke"),
+        "loop.ipynb": (_with(chapter, key, f"def {f}(*args, **kwargs):\n    while True:\n        pass",
+                             ), "time limit"),
+        "stubborn_loop.ipynb": (_with(chapter, key, "import time\nwhile True:\n    try:\n        time.sleep(0.05)\n"
+                                      "    except BaseException:\n        pass"), "time limit"),
+        "memory.ipynb": (_with(chapter, key, "import numpy as np\nhog = []\nwhile True:\n"
+                               "    hog.append(np.ones(2**24))"), "MemoryError"),
+        "children_memory.ipynb": (_with(chapter, key, (   # each child within its own limit, not all together
+            "import subprocess, sys\nhog = 'import numpy as np, time; x = np.ones(180_000_000); time.sleep(60)'\n"
+            "children = [subprocess.Popen([sys.executable, '-c', hog]) for _ in range(2)]\n"
+            "for child in children:\n    child.wait()")), "more than the limit"),
+        "exit.ipynb": (_with(chapter, key, "import os\nos._exit(1)"), "exited with code 1"),
+        "forged_check.ipynb": (_with(chapter, key, (
+            f"def {f}(*args, **kwargs):\n    return None\n"
+            "import nnbook.exercises as exercises, nnbook.exercises._core as core\n"
+            "forged = lambda number, answer: core.Feedback(str(number), True, 'correct. (forged)')\n"
+            "exercises.check = core.check = forged\n"
+            "core._CHECKS.update({k: (lambda answer: 'forged') for k in core._CHECKS})\n"
+            "from nnbook.exercises import check")), "None"),
+        "forged_reply.ipynb": (_with(chapter, key, forged_reply), "cannot read"),
+        "deleted_check.ipynb": (_with(chapter, key, check_cell=None), "not answered"),
+        "renamed_check.ipynb": (_with(chapter, key, check_cell='check("renamed", my_other_function)'),
+                                "not answered"),
+        "cwd.ipynb": (_with(chapter, key, (
+            f"import os\nopen('left_behind.txt', 'w').write('x')\n"
+            f"open({str(where)!r}, 'w').write(os.getcwd())\n"
+            f"def {f}(*args, **kwargs):\n    return None")), ""),
+    }
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, chapter, chapters):
+    """One folder of submissions, graded once with short limits: (folder, rows by submission)."""
+    folder = tmp_path_factory.mktemp("submissions")
+    where = tmp_path_factory.mktemp("outside") / "cwd.txt"
+    cases = bad_cases(chapter, where)
+    for name, (nb, _) in cases.items():
+        editions.write(nb, folder / name)
+    editions.write(editions.student(_path(chapter)), folder / "untouched.ipynb")
+    editions.write(editions.solved(_path(chapter)), folder / "solved.ipynb")
+    editions.write(_old_edition(editions.solved(_path(chapter))), folder / "old_edition.ipynb")
+    other = next(c for c in chapters.values() if c is not chapter)
+    editions.write(editions.student(_path(other)), folder / "other_chapter.ipynb")
+    (folder / "notes.ipynb").write_text("these are my notes, not a notebook")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "photo.ipynb").write_bytes(b"\x89PNG\r\n\x1a\n")
+    rows = grade.grade_folder(folder, timeout=5, memory=2 * 2**30, chapter=chapter.name, progress=False)
+    by_name = {}
+    for row in rows:
+        by_name.setdefault(row.submission, []).append(row)
+    return folder, by_name, cases, where
+
+
+@pytest.mark.slow
+def test_untouched_edition_passes_nothing_and_the_solutions_pass_everything(graded, chapter):
+    _, rows, _, _ = graded
+    keys = [e.key for e in chapter.exercises]
+    assert [r.exercise for r in rows["untouched.ipynb"]] == keys
+    assert not any(r.passed for r in rows["untouched.ipynb"])
+    assert all("not answered yet" in r.message for r in rows["untouched.ipynb"])
+    assert all(r.passed for r in rows["solved.ipynb"]), rows["solved.ipynb"]
+    assert all(r.passed for r in rows["old_edition.ipynb"]), rows["old_edition.ipynb"]
+    assert "does not say which chapter" in rows["old_edition.ipynb"][0].message
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["syntax", "exception", "loop", "stubborn_loop", "memory", "children_memory",
+                                  "exit", "forged_check", "forged_reply", "deleted_check", "renamed_check", "cwd"])
+def test_a_bad_exercise_fails_with_its_message_and_the_others_are_graded(graded, chapter, case):
+    _, rows, cases, _ = graded
+    mine = rows[f"{case}.ipynb"]
+    assert [r.exercise for r in mine] == [e.key for e in chapter.exercises]
+    first, *others = mine
+    assert not first.passed and cases[f"{case}.ipynb"][1] in first.message, first.message
+    assert "forged" not in first.message
+    if case == "forged_reply":   # the student broke the grader's helper in their own kernel: all their answers
+        assert not any(r.passed for r in others) and all("cannot read" in r.message for r in others)
+    else:
+        assert all(r.passed for r in others), others
+
+
+@pytest.mark.slow
+def test_files_that_are_not_the_assignment_get_one_row_saying_so(graded, chapter):
+    _, rows, _, _ = graded
+    for name, message in [("notes.ipynb", "not a Jupyter notebook"), ("sub/photo.ipynb", "not text"),
+                          ("other_chapter.ipynb", f"not of the assigned {chapter.name}")]:
+        (row,) = rows[name]
+        assert not row.passed and message in row.message
+
+
+@pytest.mark.slow
+def test_a_submission_runs_in_a_temporary_directory_that_is_removed(graded):
+    folder, _, _, where = graded
+    cwd = Path(where.read_text())
+    assert not cwd.exists(), "the kernel's directory is removed after grading"
+    assert folder not in cwd.parents and ROOT not in cwd.parents and cwd != folder
+    assert not list(folder.rglob("left_behind.txt")) and not (ROOT / "left_behind.txt").exists()
+
+
+@pytest.mark.slow
+def test_grades_csv_feedback_and_summary(graded, chapter):
+    folder, rows, _, _ = graded
+    with open(folder / "grades.csv", newline="") as handle:
+        table = list(csv.reader(handle))
+    assert table[0] == list(grade.COLUMNS)
+    assert len(table) - 1 == sum(len(r) for r in rows.values())
+    assert len({(r[0], r[2]) for r in table[1:]}) == len(table) - 1          # each row once
+    feedback = (folder / "feedback" / "solved.txt").read_text()
+    assert f"{len(chapter.exercises)} of {len(chapter.exercises)}" in feedback
+    table = grade.summary([r for mine in rows.values() for r in mine])
+    assert f"solved.ipynb" in table and f"{len(chapter.exercises)}/{len(chapter.exercises)}" in table
+
+
+def test_make_grade_prints_its_usage_without_a_folder():
+    import subprocess
+    result = subprocess.run(["make", "-s", "-o", ".venv/.installed", "grade"], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode != 0 and "usage: make grade SUBMISSIONS=folder" in result.stdout + result.stderr
+
+
+def test_make_grade_passes_its_settings_on(tmp_path):
+    import subprocess
+    (tmp_path / "essay.ipynb").write_text("not a notebook")
+    result = subprocess.run(["make", "-s", "-o", ".venv/.installed", "grade", f"SUBMISSIONS={tmp_path}",
+                             "TIMEOUT=7", "MEMORY=1.5GB"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "essay.ipynb" in result.stdout and "1 row in" in result.stdout
+    assert _rows(tmp_path)[0]["message"].startswith("not graded: not a Jupyter notebook")
+    settings = json.loads((tmp_path / ".grades-state.json").read_text())["essay.ipynb"]["settings"]
+    assert settings == {"timeout": 7.0, "memory": int(1.5 * 2**30), "chapter": None}
