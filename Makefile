@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install test test-fast test-colab book book-all student plotly-js bench html-check set-repository clean
+.PHONY: help install test test-fast test-colab book book-all notebooks student plotly-js bench html-check set-repository clean
 
 help:
 	@echo "make book        build the HTML book into _build/html (re-executes only chapters whose code changed)"
@@ -12,7 +12,9 @@ help:
 	@echo "make test        unit tests + every chapter under nbval + notebook hygiene"
 	@echo "make test-fast   unit tests and hygiene only (no chapters)"
 	@echo "make test-colab  install nnbook as Colab does (a wheel, in a new venv) and run chapters 1-4 against it"
-	@echo "make student     write the student edition (solutions removed) into _build/student"
+	@echo "                 (their reader's edition when make notebooks has written it)"
+	@echo "make notebooks   after make book: the reader's edition for Jupyter/Colab (plain Markdown) into _build/notebooks"
+	@echo "make student     after make book: the student edition (reader's edition without solutions) into _build/student"
 	@echo "make bench       run each chapter in a fresh kernel; write bench/results.json"
 	@echo "make html-check  open every page of the built book in Chromium, offline (Playwright); screenshots"
 	@echo "make set-repository URL=https://github.com/you/nnbook [BRANCH=student]   point launch buttons and Colab cells at a fork"
@@ -64,6 +66,7 @@ book: $(STAMP) plotly-js
 	$(PY) tools/instructors.py _build/instructors
 	$(VENV)/bin/jupyter-book build -W --keep-going $$(test -e $(READ_ALL) && echo --all) .
 	@rm -f $(READ_ALL)
+	$(PY) tools/make_notebooks.py --record-build
 
 book-all: $(STAMP) plotly-js
 	@mkdir -p _build
@@ -72,9 +75,16 @@ book-all: $(STAMP) plotly-js
 	$(PY) tools/instructors.py _build/instructors
 	$(VENV)/bin/jupyter-book build -W --keep-going --all .
 	@rm -f $(READ_ALL)
+	$(PY) tools/make_notebooks.py --record-build
+
+# The editions for Jupyter and Colab: the chapters with their MyST rewritten into plain Markdown,
+# glued numbers from the last build (so they need `make book` first, and fail when it is stale).
+# The reader's edition also replaces the .ipynb behind the book's download button.
+notebooks: $(STAMP)
+	$(PY) tools/make_notebooks.py --downloads
 
 student: $(STAMP)
-	$(PY) tools/make_student.py _build/student
+	$(PY) tools/make_notebooks.py --student
 
 bench: $(STAMP)
 	$(PY) tools/bench.py
