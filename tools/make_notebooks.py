@@ -524,6 +524,7 @@ SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
 @dataclass
 class CodeFacts:
     binds: set          # names the cell may (re)bind or delete in the notebook's namespace
+    sure_binds: set     # names it surely binds (unconditionally, at the top level)
     reads: set          # names it may read from the namespace as the cells before it left it
     changes: set        # names whose objects it may change in place
     global_state: list  # what it does to state that no name shows (seeds, os.environ, module attributes)
@@ -689,8 +690,28 @@ def code_facts(source: str, modules: set, where: str) -> CodeFacts:
                     arg_root = _root(argument, through_calls=False)
                     if arg_root and arg_root not in modules:
                         changes.add(arg_root)   # a function may change what it is given
+    # a name bound to (a part of) another object changes that object when it changes: t = nets["a"]; t.fit()
+    aliases = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Assign, ast.For, ast.AsyncFor)):
+            value = node.value if isinstance(node, ast.Assign) else node.iter
+            if isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(value, ast.Call) \
+                    and isinstance(value.func, ast.Attribute):
+                value = value.func.value           # for row in table.values(): rows of table
+            source = _root(value, through_calls=False)   # a call's result is a new object
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for name in set().union(*[_targets(t) for t in targets]) if source not in modules | {None} else ():
+                aliases.setdefault(name, set()).add(source)
+    todo = list(changes)
+    while todo:
+        for source in aliases.get(todo.pop(), ()):
+            if source not in changes:
+                changes.add(source)
+                todo.append(source)
     changes.discard(None)
-    return CodeFacts(_module_binds(tree), _statements_reads(tree.body, set()), changes - BUILTINS, global_state)
+    sure_binds = set()
+    reads = _statements_reads(tree.body, sure_binds)
+    return CodeFacts(_module_binds(tree), sure_binds, reads, changes - BUILTINS, global_state)
 
 
 def is_install_cell(cell, url: str) -> bool:
@@ -702,7 +723,7 @@ def plan_hidden_cells(cells, url: str, where: str) -> dict[int, str]:
     """index -> "install", "remove" or "keep" for every hidden (remove-cell) code cell.
 
     Goes backwards: a hidden cell is removed when the cells kept after it read none of the names it
-    binds or changes, and it touches no global state."""
+    binds or changes (before a kept cell binds them again), and it touches no global state."""
     code = {index: cell for index, cell in enumerate(cells) if cell.cell_type == "code"}
     trees = {}
     for index, cell in code.items():
@@ -724,7 +745,7 @@ def plan_hidden_cells(cells, url: str, where: str) -> dict[int, str]:
                 continue
             else:
                 plan[index] = "keep"
-        needed |= fact.reads
+        needed = (needed - fact.sure_binds) | fact.reads   # what a kept cell surely binds, no earlier cell must
     return plan
 
 
@@ -798,8 +819,7 @@ def edition_notebook(nb, chapter: Chapter, book: Book, build: Build, numbers: di
             ctx.counts["install cell: installs from the branch"] += 1
         elif action == "keep":
             cell.source, n = soften_asserts(cell.source, cell_where)
-            ctx.counts["hidden cells kept, asserts made warnings"] += bool(n)
-            ctx.counts["hidden cells kept, no assert"] += not n
+            ctx.counts["hidden cells kept, asserts made warnings" if n else "hidden cells kept, no assert"] += 1
         if cell.cell_type == "markdown":
             cell.source = converter.convert(cell.source, ctx, cell_where)
             if not note_added:
@@ -837,13 +857,15 @@ def write_editions(out: Path, student: bool = False, root: Path = ROOT, build: B
 
 
 def summary(written: dict) -> str:
-    """What the edition rewrote, per chapter (the counts the closing note of issue 14 asks for)."""
+    """What the edition rewrote: one row per kind of rewrite, one column per chapter."""
     kinds = sorted({kind for ctx in written.values() for kind in ctx.counts})
-    width = max(len(docname.split("/")[-1]) for docname in written)
-    lines = [" " * width + " | " + " | ".join(kinds)]
-    for docname, ctx in written.items():
-        lines.append(docname.split("/")[-1].ljust(width) + " | " +
-                     " | ".join(str(ctx.counts.get(kind, 0)).rjust(len(kind)) for kind in kinds))
+    names = [f"ch {ctx.chapter.number}" if ctx.chapter.number else docname.split("/")[-1]
+             for docname, ctx in written.items()]
+    width = max(map(len, kinds))
+    lines = [" " * width + "  " + "  ".join(names)]
+    for kind in kinds:
+        lines.append(kind.ljust(width) + "  " + "  ".join(
+            str(ctx.counts.get(kind, 0)).rjust(len(name)) for name, ctx in zip(names, written.values())))
     return "\n".join(lines)
 
 
