@@ -17,7 +17,7 @@ help:
 	@echo "make student     after make book: the student edition (reader's edition without solutions) into _build/student"
 	@echo "make bench       run each chapter in a fresh kernel; write bench/results.json"
 	@echo "make html-check  open every page of the built book in Chromium, offline (Playwright); screenshots"
-	@echo "make set-repository URL=https://github.com/you/nnbook [BRANCH=student]   point launch buttons and Colab cells at a fork"
+	@echo "make set-repository URL=https://github.com/you/nnbook [BRANCH=notebooks|student]   point launch buttons and Colab cells at a fork"
 
 # The virtual environment, rebuilt when requirements.txt or pyproject.toml change.
 # requirements.txt holds the book's tools and `-e .`: the package comes with the dependencies
