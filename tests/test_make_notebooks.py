@@ -157,6 +157,11 @@ def test_doc_and_ref_become_links_to_the_published_book():
                     f"[The data]({BASE}{DOC}.html#sec-data) too.")
 
 
+def test_math_roles_become_dollar_math():
+    [text] = body(markdown("A sum {math}`\\sum_i x_i` here."))
+    assert text == "A sum $\\sum_i x_i$ here."
+
+
 @pytest.mark.parametrize("role, message", [
     ("{doc}`missing`", "the book has no page 'chapters/missing'"),
     ("{ref}`no-such-label`", "the book has no label 'no-such-label'"),
