@@ -26,7 +26,7 @@ RESULTS_DIR       := $(CURDIR)/_build/results
 BENCH_RESULTS_DIR := $(CURDIR)/_build/bench-results
 TEST_RESULTS_DIR  := $(CURDIR)/_build/test-results
 
-.PHONY: help venv install test test-fast test-colab spread book book-all student grade plotly-js bench html-check set-repository clean
+.PHONY: help venv install test test-fast test-colab spread book book-all notebooks student grade plotly-js bench html-check set-repository clean
 
 help:
 	@echo "make book        build the HTML book into _build/html (re-executes only chapters whose code changed)"
@@ -34,12 +34,14 @@ help:
 	@echo "make test        unit tests + every chapter under nbval + notebook hygiene"
 	@echo "make test-fast   unit tests and hygiene only (no chapters)"
 	@echo "make test-colab  install nnbook as Colab does (a wheel, in a new venv) and run chapters 1-4 against it"
-	@echo "make student     write the student edition (solutions removed) into _build/student"
+	@echo "                 (their reader's edition when make notebooks has written it)"
+	@echo "make notebooks   after make book: the reader's edition for Jupyter/Colab (plain Markdown) into _build/notebooks"
+	@echo "make student     after make book: the student edition (reader's edition without solutions) into _build/student"
 	@echo "make grade SUBMISSIONS=folder [TIMEOUT=60] [MEMORY=3GB] [CHAPTER=05_...]   grade students' notebooks"
 	@echo "make bench       run each chapter in a fresh kernel; write bench/results.json"
 	@echo "make spread EXP=name [SEEDS=5]   seed spread of a chapter's result (tools/spread/) into bench/spread/"
 	@echo "make html-check  open every page of the built book in Chromium, offline (Playwright); screenshots"
-	@echo "make set-repository URL=https://github.com/you/nnbook [BRANCH=student]   point launch buttons and Colab cells at a fork"
+	@echo "make set-repository URL=https://github.com/you/nnbook [BRANCH=notebooks|student]   point launch buttons and Colab cells at a fork"
 	@echo "make install [TORCH=cpu]   the virtual environment .venv (TORCH=cpu: PyTorch's CPU-only build, for machines without an NVIDIA GPU)"
 
 # The virtual environment, rebuilt when requirements.txt or pyproject.toml change.
@@ -112,6 +114,7 @@ book: $(STAMP) plotly-js
 	NNBOOK_RESULTS_DIR=$(RESULTS_DIR) $(VENV)/bin/jupyter-book build -W --keep-going $$(test -e $(READ_ALL) && echo --all) . ; \
 	  status=$$?; $(PY) tools/stale_readers.py after $(JB_CACHE) $(RESULTS_DIR); exit $$status
 	@rm -f $(READ_ALL)
+	$(PY) tools/make_notebooks.py --record-build
 
 book-all: $(STAMP) plotly-js
 	@mkdir -p _build
@@ -121,9 +124,16 @@ book-all: $(STAMP) plotly-js
 	NNBOOK_RESULTS_DIR=$(RESULTS_DIR) $(VENV)/bin/jupyter-book build -W --keep-going --all . ; \
 	  status=$$?; $(PY) tools/stale_readers.py after $(JB_CACHE) $(RESULTS_DIR); exit $$status
 	@rm -f $(READ_ALL)
+	$(PY) tools/make_notebooks.py --record-build
+
+# The editions for Jupyter and Colab: the chapters with their MyST rewritten into plain Markdown,
+# glued numbers from the last build (so they need `make book` first, and fail when it is stale).
+# The reader's edition also replaces the .ipynb behind the book's download button.
+notebooks: $(STAMP)
+	$(PY) tools/make_notebooks.py --downloads
 
 student: $(STAMP)
-	$(PY) tools/make_student.py _build/student
+	$(PY) tools/make_notebooks.py --student
 
 # Students' notebooks graded with the book's own checks: FOLDER/grades.csv, FOLDER/feedback/.
 # TIMEOUT: seconds per exercise; MEMORY: per kernel process; CHAPTER: the assigned chapter.

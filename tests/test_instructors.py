@@ -6,6 +6,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -17,8 +18,9 @@ def test_every_chapter_is_on_the_page_with_its_exercises_and_colab_link(tmp_path
     chapters, machine = instructors.read_chapters(ROOT, bench_file=tmp_path / "none.json")
     assert [c["name"] for c in chapters] == [f"chapters/{p.stem}" for p in book.chapters()]
     glance = instructors.at_a_glance(chapters, machine)
+    branch = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["branch"]   # what Colab opens
     for c in chapters:
-        assert f"<{c['name']}>" in glance and f"blob/main/{c['name']}.ipynb" in c["colab"]
+        assert f"<{c['name']}>" in glance and f"blob/{branch}/{c['name']}.ipynb" in c["colab"]
     assert glance.count("not measured") == len(chapters)
     assert "no `make bench` record" in glance
 

@@ -57,7 +57,8 @@ def test_set_repository_changes_config_and_colab_cells_only(book):
     config_after = (book / "_config.yml").read_text()
     notebook_after = (book / "chapters" / "01_x.ipynb").read_text()
     assert config_after == config_before.replace("url: https://github.com/nnbook/nnbook\n",
-                                                 "url: https://github.com/someone/my-nnbook\n")
+                                                 "url: https://github.com/someone/my-nnbook\n").replace(
+        "baseurl: https://nnbook.github.io/nnbook/\n", "baseurl: https://someone.github.io/my-nnbook/\n")
     assert notebook_after == notebook_before.replace("git+https://github.com/nnbook/nnbook",
                                                      "git+https://github.com/someone/my-nnbook")
     assert notebook_after != notebook_before
@@ -70,7 +71,27 @@ def test_set_repository_with_a_branch_points_the_buttons_at_it(book):
     config_after = (book / "_config.yml").read_text()
     assert config_after == config_before.replace("url: https://github.com/nnbook/nnbook\n",
                                                  "url: https://github.com/me/course\n").replace(
-        "  branch: main\n", "  branch: student\n")
+        "  branch: notebooks\n", "  branch: student\n").replace(
+        "baseurl: https://nnbook.github.io/nnbook/\n", "baseurl: https://me.github.io/course/\n")
+
+
+@pytest.mark.parametrize("url, pages", [
+    ("https://github.com/nnbook/nnbook", "https://nnbook.github.io/nnbook/"),
+    ("https://github.com/Some-One/My.Book", "https://some-one.github.io/My.Book/"),   # host in lower case
+    ("https://github.com/me/me.github.io", "https://me.github.io/"),                  # a user site
+])
+def test_the_published_book_is_the_repository_s_github_pages_site(book, url, pages):
+    # the reader's edition links {doc}/{ref} targets to html.baseurl: it follows the repository
+    set_repository(url, root=book)
+    assert f"  baseurl: {pages}\n" in (book / "_config.yml").read_text()
+
+
+def test_set_repository_needs_the_baseurl_setting(book):
+    config = book / "_config.yml"
+    config.write_text(config.read_text().replace("  baseurl:", "  base_url:"))
+    with pytest.raises(ValueError, match="no `baseurl:` under `html:`"):
+        set_repository("https://github.com/me/course", root=book)
+    assert "url: https://github.com/nnbook/nnbook\n" in config.read_text()   # nothing written
 
 
 @pytest.mark.parametrize("branch", ["two words", "", "a;rm -rf"])

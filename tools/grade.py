@@ -127,9 +127,9 @@ def check_calls(source):
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and _is_check(node.func)):
             continue
-        arguments = dict(zip(("number", "answer"), node.args))
-        arguments.update({k.arg: k.value for k in node.keywords if k.arg in ("number", "answer")})
-        key, answer = arguments.get("number"), arguments.get("answer")
+        arguments = dict(zip(("label", "answer"), node.args))
+        arguments.update({k.arg: k.value for k in node.keywords if k.arg in ("label", "answer")})
+        key, answer = arguments.get("label"), arguments.get("answer")
         if isinstance(key, ast.Constant) and isinstance(key.value, str) and answer is not None:
             calls.append((node.lineno, node.col_offset, key.value,
                           ast.get_source_segment(code, answer), _statement_lines(tree, node)))

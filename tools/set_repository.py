@@ -1,11 +1,14 @@
 """Point the book at a fork: set repository.url in _config.yml (launch buttons, repository
-button) and the URL that every chapter's hidden Colab cell installs nnbook from.
+button), html.baseurl (the published book, GitHub Pages of that repository: the reader's
+edition links there) and the URL that every chapter's hidden Colab cell installs nnbook from.
 
 Plain Python 3, no packages: it edits text, so it runs before `make install` has set up
 anything. After writing it reads every file back and fails if the new URL is not there.
 Usage: python3 tools/set_repository.py https://github.com/you/nnbook [BRANCH]
-BRANCH (e.g. `student`, where an instructor publishes the student edition) sets the branch the
-Colab and Binder buttons open; without it the branch stays as it is.
+BRANCH sets the branch the Colab and Binder buttons open: `notebooks` (the reader's edition, which
+the book workflow publishes), `student` (the student edition, published beside it) or any other;
+without it the branch stays as it is. The editions' install cells install nnbook from the branch
+they are published on (tools/make_notebooks.py adds it); the chapters' cells name the repository only.
 """
 
 from __future__ import annotations
@@ -25,6 +28,25 @@ CONFIG_URL = re.compile(r"^(repository:[ \t]*\n(?:[ \t]+.*\n|[ \t]*\n)*?[ \t]+ur
 CONFIG_BRANCH = re.compile(r"^(repository:[ \t]*\n(?:[ \t]+.*\n|[ \t]*\n)*?[ \t]+branch:[ \t]*)[\"']?([^\"'\s#]+)[\"']?",
                            re.MULTILINE)
 BRANCH_RULE = re.compile(r"[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*")
+# the `baseurl:` line inside the top-level `html:` block
+CONFIG_BASEURL = re.compile(r"^(html:[ \t]*\n(?:[ \t]+.*\n|[ \t]*\n)*?[ \t]+baseurl:[ \t]*)[\"']?([^\"'\s#]+)[\"']?",
+                            re.MULTILINE)
+
+
+def pages_url(url: str) -> str:
+    """Where GitHub Pages publishes a repository's site: https://OWNER.github.io/REPO/."""
+    owner, repo = url.rstrip("/").split("/")[-2:]
+    if repo.lower() == f"{owner.lower()}.github.io":
+        return f"https://{owner.lower()}.github.io/"
+    return f"https://{owner.lower()}.github.io/{repo}/"
+
+
+def config_baseurl(config_text: str) -> str:
+    """The published book's address set in the text of _config.yml."""
+    match = CONFIG_BASEURL.search(config_text)
+    if match is None:
+        raise ValueError("_config.yml has no `baseurl:` under `html:`")
+    return match.group(2)
 
 
 def config_branch(config_text: str) -> str:
@@ -61,7 +83,8 @@ def first_cell_source(notebook: dict) -> str:
 
 
 def set_repository(url: str, root: Path = ROOT, branch: str | None = None) -> list[Path]:
-    """Write url into _config.yml and every chapter's Colab install cell; return the files changed.
+    """Write url (and its GitHub Pages address, html.baseurl) into _config.yml and every chapter's
+    Colab install cell; return the files changed.
 
     Raises ValueError for a URL Colab cannot open, and RuntimeError when a file does not hold
     the new URL afterwards (e.g. a chapter whose first cell does not install nnbook).
@@ -75,7 +98,9 @@ def set_repository(url: str, root: Path = ROOT, branch: str | None = None) -> li
     config_path = root / "_config.yml"
     config_text = config_path.read_text(encoding="utf-8")
     old = config_url(config_text)
+    config_baseurl(config_text)   # fails before writing anything when the setting is missing
     new_text = CONFIG_URL.sub(lambda m: m.group(1) + url, config_text, count=1)
+    new_text = CONFIG_BASEURL.sub(lambda m: m.group(1) + pages_url(url), new_text, count=1)
     if branch is not None:
         new_text = CONFIG_BRANCH.sub(lambda m: m.group(1) + branch, new_text, count=1)
     changed = []
@@ -94,7 +119,8 @@ def set_repository(url: str, root: Path = ROOT, branch: str | None = None) -> li
 
     # read everything back: a file that does not hold the new URL is an error, not a silent skip
     written = config_path.read_text(encoding="utf-8")
-    problems = [] if config_url(written) == url and branch in (None, config_branch(written)) else [config_path]
+    problems = [] if (config_url(written) == url and branch in (None, config_branch(written))
+                      and config_baseurl(written) == pages_url(url)) else [config_path]
     problems += [path for path in notebooks if f'git+{url}"' not in first_cell_source(read_notebook(path))]
     if problems:
         names = ", ".join(str(path.relative_to(root)) for path in problems)
