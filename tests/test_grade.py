@@ -101,7 +101,7 @@ def test_names_a_cell_binds_and_reads():
 @pytest.mark.parametrize("cell, calls", [
     ('from nnbook.exercises import check\n\ncheck("1.5", neuron_forward)', [("1.5", "neuron_forward")]),
     ("check('ex-cross-entropy', answer=lambda Z, y: 0.0)", [("ex-cross-entropy", "lambda Z, y: 0.0")]),
-    ('feedback = check(number="4.1", answer=net)\nprint(feedback)', [("4.1", "net")]),
+    ('feedback = check(label="ex-xor-net", answer=net)\nprint(feedback)', [("ex-xor-net", "net")]),
     ('check("1.6", bce_gradient)  # and a syntax error )(', [("1.6", "bce_gradient")]),
     ("check_gradients(model)\nx.check('a', b)", [("a", "b")]),
 ])
