@@ -9,7 +9,7 @@ from nnbook.numpy_net import MLP
 
 @pytest.mark.parametrize("x", [np.array([[1.0, -2.0], [0.5, 3.0]]), np.array([0.1, -1.5, 2.0])])
 def test_numerical_gradient_of_a_known_function(x):
-    # the central difference of f(x) = sum(x^3) is 3 x^2 up to O(eps^2), for a matrix and a vector
+    # the central difference of f(x) = sum(x^3) is 3 x^2 up to O(delta^2), for a matrix and a vector
     grad = numerical_gradient(lambda: float(np.sum(x ** 3)), x)
     np.testing.assert_allclose(grad, 3 * x ** 2, rtol=1e-8)
 
@@ -78,9 +78,9 @@ def test_check_gradients_catches_a_wrong_gradient(monkeypatch, which):
     (lambda: numerical_gradient(None, np.zeros(2)), TypeError, "f must be a function of no arguments"),
     (lambda: numerical_gradient(lambda: 0.0, np.zeros(2, dtype=int)), TypeError, "x must be a float array"),
     (lambda: numerical_gradient(lambda: 0.0, [0.0, 1.0]), TypeError, "x must be a NumPy array, got list"),
-    (lambda: numerical_gradient(lambda: 0.0, np.zeros(2), eps=0.0), ValueError, "eps must be > 0, got 0"),
-    (lambda: numerical_gradient(lambda: 0.0, np.zeros(2), eps=-1e-6), ValueError, "eps must be > 0"),
-    (lambda: numerical_gradient(lambda: 0.0, np.zeros(2), eps="small"), TypeError, "eps must be a number"),
+    (lambda: numerical_gradient(lambda: 0.0, np.zeros(2), delta=0.0), ValueError, "delta must be > 0, got 0"),
+    (lambda: numerical_gradient(lambda: 0.0, np.zeros(2), delta=-1e-6), ValueError, "delta must be > 0"),
+    (lambda: numerical_gradient(lambda: 0.0, np.zeros(2), delta="small"), TypeError, "delta must be a number"),
     (lambda: numerical_gradient(lambda: 0.0, np.zeros((3, 4)).T), ValueError, "x must be C-contiguous"),
     (lambda: relative_error(np.zeros(2), np.zeros(3)), ValueError, r"same shape, got \(2,\) and \(3,\)"),
     (lambda: relative_error(np.zeros(2), np.zeros(2), floor=0.0), ValueError, "floor must be > 0, got 0"),
