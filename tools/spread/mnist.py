@@ -16,7 +16,7 @@ from torch import nn
 from nnbook.augment import random_shift
 from nnbook.data import load_mnist_arrays, train_val_split
 from nnbook.numpy_net import MLP, train
-from nnbook.optimizers import Adam
+from nnbook.optimizers import SGD
 from nnbook.reproducibility import seed_everything
 from nnbook.torch_training import evaluate, fit
 
@@ -45,20 +45,20 @@ def torch_mlp(sizes=(784, 512, 10), dropout=0.0):
 
 
 def numpy_mlp(seed: int) -> dict:
-    """Chapter 5: the NumPy MLP 784-512-10, output layer x 0.1, Adam 1e-3, batches of 128, 10 epochs."""
+    """Chapter 5: the NumPy MLP 784-512-10, output layer x 0.1, plain SGD lr 0.2, batches of 128, 10 epochs."""
     X_train, y_train, X_val, y_val, X_test, y_test, _ = data()
     net = MLP([784, 512, 10], activation="relu", loss="cross_entropy", init="he", seed=seed, dtype="float32")
     net.params["W2"] *= 0.1
-    train(net, X_train, y_train, Adam(lr=1e-3), num_epochs=10, batch_size=128, seed=seed)
+    train(net, X_train, y_train, SGD(lr=0.2), num_epochs=10, batch_size=128, seed=seed)
     return {"test accuracy": 100 * net.accuracy(X_test, y_test), "validation accuracy": 100 * net.accuracy(X_val, y_val)}
 
 
 def torch_plain_mlp(seed: int) -> dict:
-    """Chapter 5: the PyTorch MLP 784-512-10, Adam 1e-3, batches of 128, 10 epochs, no validation during training."""
+    """Chapter 5: the PyTorch MLP 784-512-10, plain SGD lr 0.2, batches of 128, 10 epochs, no validation during training."""
     X_train, y_train, X_val, y_val, X_test, y_test, _ = data()
     seed_everything(seed)
     net = torch_mlp()
-    fit(net, X_train, y_train, optimizer=torch.optim.Adam(net.parameters(), lr=1e-3),
+    fit(net, X_train, y_train, optimizer=torch.optim.SGD(net.parameters(), lr=0.2),
         num_epochs=10, batch_size=128, seed=seed, progress=False)
     return {"test accuracy": 100 * evaluate(net, X_test, y_test)[1],
             "validation accuracy": 100 * evaluate(net, X_val, y_val)[1]}
