@@ -1,6 +1,6 @@
 """Training PyTorch classifiers: plain loops, evaluation, early stopping and checkpoints.
 
-Introduced in Chapter 5 (MNIST). Functions only, in the style of pytorch/examples: a
+Introduced in Chapter 5 (MNIST); Chapter 6 uses early stopping and checkpoints. Functions only, in the style of pytorch/examples: a
 model is an ``nn.Module`` that maps a batch ``X: (n, ...)`` to logits ``(n, n_classes)``.
 """
 
