@@ -23,8 +23,8 @@ with warnings.catch_warnings():  # without ipywidgets tqdm.auto warns, then draw
     warnings.simplefilter("ignore", TqdmWarning)
     from tqdm.auto import tqdm  # a widget in Jupyter and Colab, text elsewhere
 
-from nnbook.checks import (check_array, check_choice, check_labels, check_number, check_positive_int, check_rows,
-                           check_seed, check_type)
+from nnbook.checks import (check_array, check_choice, check_labels, check_number, check_positive_int,
+                           check_probability, check_rows, check_seed, check_type)
 from nnbook.optimizers import Optimizer
 
 __all__ = ["MLP", "train", "ACTIVATIONS", "LOSSES", "INITS"]
@@ -100,16 +100,22 @@ class MLP:
     init: a key of INITS. The weights are drawn in float64 from np.random.default_rng(seed) and then
         rounded to dtype, so float32 and float64 networks with one seed start alike; biases start at 0.
     dtype: "float64" (for gradient checks) or "float32" (faster, and precise enough to train).
+    dropout: p in [0, 1), inverted dropout after every hidden layer (Chapter 6): in training mode
+        (net.train(), the mode a new network starts in, as in PyTorch) each hidden activation is set
+        to 0 with probability p and the others are divided by 1 - p; in evaluation mode (net.eval())
+        nothing is dropped. The masks are drawn from the network's own generator, seeded by `seed`.
     """
 
     def __init__(self, layer_sizes: list[int], activation: str = "relu", loss: str = "cross_entropy",
-                 init: str = "he", seed: int = 0, dtype: str = "float64"):
+                 init: str = "he", seed: int = 0, dtype: str = "float64", dropout: float = 0.0):
         self.layer_sizes = _check_layer_sizes(layer_sizes, loss)
         self.activation = check_choice("activation", activation, ACTIVATIONS)
         self.loss_name = check_choice("loss", loss, LOSSES)
         self.dtype = np.dtype(check_choice("dtype", dtype, ["float32", "float64"]))
         std = INITS[check_choice("init", init, INITS)]
-        rng = np.random.default_rng(check_seed("seed", seed))
+        self.dropout = check_probability("dropout", dropout, allow_one=False)
+        self.training = True  # dropout on (when dropout > 0); see train() and eval()
+        self.rng = rng = np.random.default_rng(check_seed("seed", seed))  # the weights, then dropout's masks
 
         self.n_layers = len(self.layer_sizes) - 1  # L, the number of weight layers
         self.params: dict[str, np.ndarray] = {}
@@ -120,8 +126,18 @@ class MLP:
             self.params[f"b{l}"] = np.zeros(n_out, dtype=self.dtype)  # (n_l,)
 
     def __repr__(self) -> str:
+        dropout = f", dropout={self.dropout}" if self.dropout else ""
         return (f"MLP(layer_sizes={self.layer_sizes}, activation={self.activation!r}, "
-                f"loss={self.loss_name!r}, dtype={self.dtype.name!r})")
+                f"loss={self.loss_name!r}, dtype={self.dtype.name!r}{dropout})")
+
+    def train(self, mode: bool = True) -> MLP:
+        """Training mode (dropout on), as PyTorch's module.train(); returns the network."""
+        self.training = bool(mode)
+        return self
+
+    def eval(self) -> MLP:
+        """Evaluation mode (dropout off), as PyTorch's module.eval(); returns the network."""
+        return self.train(False)
 
     def num_parameters(self) -> int:
         """Number of trainable numbers (all weights and biases)."""
@@ -131,7 +147,8 @@ class MLP:
         """y_hat: (n, n_out) for X: (n, n_in).
 
         With return_cache=True also the dict {"A0": X, "Z1": Z1, "A1": A1, ..., "ZL": ZL, "AL": y_hat}
-        that backward reads.
+        that backward reads; with dropout in training mode it also holds each hidden layer's mask
+        divided by 1 - p, "D1", ..., and A{l} is the activation after dropout.
         """
         X = self._inputs(X)
         g, output, L = ACTIVATIONS[self.activation].g, LOSSES[self.loss_name].output, self.n_layers
@@ -139,7 +156,11 @@ class MLP:
         for l in range(1, L + 1):
             Z = cache[f"A{l - 1}"] @ self.params[f"W{l}"] + self.params[f"b{l}"]  # (n, n_l)
             cache[f"Z{l}"] = Z
-            cache[f"A{l}"] = g(Z) if l < L else output(Z)  # (n, n_l); A{L} = y_hat
+            A = g(Z) if l < L else output(Z)  # (n, n_l); A{L} = y_hat
+            if l < L and self.training and self.dropout:  # inverted dropout (Chapter 6)
+                cache[f"D{l}"] = (self.rng.random(A.shape) >= self.dropout).astype(A.dtype) / (1 - self.dropout)
+                A = A * cache[f"D{l}"]  # dropped units are 0, the kept ones scaled by 1 / (1 - p)
+            cache[f"A{l}"] = A
         return (cache[f"A{L}"], cache) if return_cache else cache[f"A{L}"]
 
     def backward(self, cache: dict, y, l2: float = 0.0) -> dict[str, np.ndarray]:
@@ -161,6 +182,9 @@ class MLP:
             grads[f"b{l}"] = dZ.sum(axis=0)  # (n_l,): column sums, no A{l-1} factor
             if l > 1:
                 dA = dZ @ W.T  # (n, n_l) @ (n_l, n_{l-1}) -> (n, n_{l-1})
+                if f"D{l - 1}" in cache:  # dropout (Chapter 6): back through the kept units, scaled alike
+                    dA = dA * cache[f"D{l - 1}"]
+                    A_prev = ACTIVATIONS[self.activation].g(cache[f"Z{l - 1}"])  # g' needs A before dropout
                 dZ = dA * g_prime(cache[f"Z{l - 1}"], A_prev)  # (n, n_{l-1})
         # end: backpropagation
         return {name: grads[name] for name in self.params}
@@ -236,7 +260,8 @@ def train(net: MLP, X, y, optimizer: Optimizer, num_epochs: int = 10, batch_size
     History: "train_loss" and "train_acc" average the epoch's mini-batches (before each step, without
     the l2 term); "val_loss" / "val_acc" are measured after each epoch (only with X_val); "lr" is the
     rate of the epoch's last step and "epoch_time" the seconds its training steps took.
-    Raises FloatingPointError when the loss or a parameter becomes nan or inf.
+    The steps run in training mode (dropout on); the measurements, and the network train returns, are
+    in evaluation mode. Raises FloatingPointError when the loss or a parameter becomes nan or inf.
     """
     X, y, X_val, y_val = _check_training(net, optimizer, X, y, X_val, y_val, lr_schedule)
     num_epochs = check_positive_int("num_epochs", num_epochs)
@@ -255,6 +280,7 @@ def train(net: MLP, X, y, optimizer: Optimizer, num_epochs: int = 10, batch_size
     epochs = tqdm(range(1, num_epochs + 1), desc="epochs", disable=not progress)
     for epoch in epochs:
         start = time.perf_counter()
+        net.train()  # dropout on for the steps (when the network has dropout)
         order = rng.permutation(n)
         loss_sum, correct = 0.0, 0
         with np.errstate(over="ignore", invalid="ignore"):  # a blow-up is reported below instead
@@ -275,6 +301,7 @@ def train(net: MLP, X, y, optimizer: Optimizer, num_epochs: int = 10, batch_size
                 optimizer.step(net.params, grads)
                 step += 1
         history["epoch_time"].append(time.perf_counter() - start)
+        net.eval()  # dropout off for the measurements, and when train returns
         if not all(np.isfinite(P).all() for P in net.params.values()):  # the last step may overflow
             raise FloatingPointError(f"parameters became nan or inf at epoch {epoch}, step {i + 1}; "
                                      f"try a smaller learning rate (lr={lr})")
@@ -319,7 +346,8 @@ def _check_targets(y, n: int, loss: str, n_out: int, dtype, name: str = "y") -> 
 def _check_cache(cache, n_layers: int) -> None:
     check_type("cache", cache, dict, "the dict that forward(X, return_cache=True) returns")
     keys = {f"A{l}" for l in range(n_layers + 1)} | {f"Z{l}" for l in range(1, n_layers + 1)}
-    if set(cache) != keys:
+    masks = {f"D{l}" for l in range(1, n_layers)}  # dropout's, in training mode
+    if not keys <= set(cache) <= keys | masks:
         raise ValueError(f"cache must be the dict of forward(X, return_cache=True), with keys "
                          f"{sorted(keys)}, got {sorted(cache)}")
 
