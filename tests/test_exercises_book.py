@@ -11,7 +11,9 @@ from nnbook.quiz import Question
 from test_notebooks import CHAPTERS, load, source
 
 EXERCISE = re.compile(r"^[:`]{3,}\{exercise\}", re.M)
+EXERCISE_LABEL = re.compile(r"^[:`]{3,}\{exercise\}\s*\n:label: (\S+)", re.M)
 CHECK_CALL = re.compile(r"""\bcheck\(\s*["'](\d+)\.(\d+)["']""")
+LABEL_CHECK_CALL = re.compile(r"""\bcheck\(\s*["']([A-Za-z][\w-]*)["']""")
 
 
 def chapter_number(path):
@@ -29,16 +31,32 @@ def checks_after_exercises(path):
     return found
 
 
+def label_checks_after_exercises(path):
+    """[(label of the exercise the call follows, label in the call)] for each check("label", ...)."""
+    found, current = [], None
+    for cell in load(path)["cells"]:
+        if cell["cell_type"] == "markdown":
+            current = (EXERCISE_LABEL.findall(source(cell)) or [current])[-1]
+        else:
+            found += [(current, label) for label in LABEL_CHECK_CALL.findall(source(cell))]
+    return found
+
+
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
 def test_at_least_two_self_checked_exercises_numbered_like_the_book(path):
     calls = checks_after_exercises(path)
-    ids = {(c, n) for _, c, n in calls}
+    label_calls = label_checks_after_exercises(path)
+    ids = {(c, n) for _, c, n in calls} | {label for _, label in label_calls}
     assert len(ids) >= 2, f"{path.name}: {len(ids)} self-checked exercises, at least 2 wanted"
     for position, c, n in calls:
         # the book numbers the k-th {exercise} of chapter c as "Exercise c.k"
         assert (c, n) == (chapter_number(path), position), (
             f"{path.name}: check('{c}.{n}') follows exercise {chapter_number(path)}.{position}")
         assert f"{c}.{n}" in registered(), f"no check registered for exercise {c}.{n}"
+    for exercise_label, label in label_calls:
+        # a check keyed by label follows the exercise with that label
+        assert label == exercise_label, f"{path.name}: check('{label}') follows exercise {exercise_label}"
+        assert label in registered(), f"no check registered for exercise {label}"
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
@@ -51,6 +69,7 @@ def test_at_least_one_concept_question_hidden_code(path):
 
 def test_every_registered_check_is_used_by_a_chapter():
     used = {f"{c}.{n}" for path in CHAPTERS for _, c, n in checks_after_exercises(path)}
+    used |= {label for path in CHAPTERS for _, label in label_checks_after_exercises(path)}
     assert set(registered()) <= used, f"checks no chapter calls: {set(registered()) - used}"
 
 

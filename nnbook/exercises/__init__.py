@@ -11,6 +11,6 @@ chapter's checks live in their own module (`ch01.py`, ...) and register themselv
 `@exercise("1.2")`.
 """
 from ._core import Feedback, check, exercise, registered
-from . import ch01, ch02, ch03, ch04, ch05, ch06  # noqa: F401  (each registers its checks)
+from . import ch01, ch02, ch03, ch04, ch05, ch07, ch08  # noqa: F401  (each registers its checks)
 
 __all__ = ["Feedback", "check", "exercise", "registered"]

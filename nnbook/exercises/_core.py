@@ -27,7 +27,8 @@ class Wrong(Exception):
 
 
 def exercise(number):
-    """Register the decorated function as the check of exercise `number` ("chapter.index")."""
+    """Register the decorated function as the check of exercise `number` ("chapter.index") or of the
+    exercise with that label ("ex-pool-backward")."""
     def register(check_function):
         if number in _CHECKS:
             raise ValueError(f"exercise {number} has two checks")
@@ -37,8 +38,10 @@ def exercise(number):
 
 
 def registered():
-    """The exercise numbers that have a check, in order."""
-    return sorted(_CHECKS, key=lambda n: tuple(int(part) for part in n.split(".")))
+    """The exercises that have a check: numbers ("1.2") in order, then labels ("ex-pool-backward")."""
+    numbers = [key for key in _CHECKS if all(part.isdigit() for part in key.split("."))]
+    labels = sorted(key for key in _CHECKS if key not in numbers)
+    return sorted(numbers, key=lambda n: tuple(int(part) for part in n.split("."))) + labels
 
 
 def check(number, answer):

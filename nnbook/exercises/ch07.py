@@ -1,26 +1,27 @@
-"""Answer checks for Chapter 6's exercises.
+"""Answer checks for Chapter 7's exercises (convolution by hand), keyed by the exercises' labels.
 
-6.1 `conv2d_single(x, k)`: a valid cross-correlation of one channel, any kernel shape.
-6.2 `output_size(n, k, p, s)`: the output-size formula, including strides that do not divide.
-6.3 `conv_params(C_in, C_out, k, bias=True)`: the parameter count of a convolution layer.
+ex-conv2d-single `conv2d_single(x, k)`: a valid cross-correlation of one channel, any kernel shape.
+ex-output-size `output_size(n, k, p, s)`: the output-size formula, including strides that do not divide.
+ex-conv-params `conv_params(C_in, C_out, k, bias=True)`: the parameter count of a convolution layer.
+ex-pool-backward `max_pool_backward_single(x, dy)`: the gradient of 2x2 max-pooling, ties as PyTorch.
 """
 import numbers
 
 import numpy as np
 
-from nnbook.conv import conv2d, conv_output_size
+from nnbook.conv import conv2d, conv_output_size, max_pool2d_backward
 
-from ._core import Wrong, call, compare, exercise  # noqa: F401
+from ._core import Wrong, call, close, compare, exercise  # noqa: F401
 
 
-# ---- 6.1 a convolution of one channel ----------------------------------------------------------
+# ---- ex-conv2d-single: a convolution of one channel ----------------------------------------------------------
 
 def _valid_correlation(x, k):
     """The reference: nnbook.conv.conv2d on one image, one channel, one kernel."""
     return conv2d(x[None, None], k[None, None])[0, 0]
 
 
-@exercise("6.1")
+@exercise("ex-conv2d-single")
 def conv2d_single(answer):
     rng = np.random.default_rng(6)
     cases = [(np.arange(20.0).reshape(4, 5), np.array([[1.0, 0.0, -1.0]]))]   # small, by hand
@@ -60,7 +61,7 @@ def conv2d_single(answer):
     return "It agrees with nnbook.conv.conv2d on square and non-square kernels."
 
 
-# ---- 6.2 the output size --------------------------------------------------------------------
+# ---- ex-output-size: the output size --------------------------------------------------------------------
 
 OUTPUT_SIZE_CASES = [  # (n, k, p, s): sizes from the chapter, then strides that do not divide
     (28, 3, 1, 1), (28, 2, 0, 2), (32, 5, 0, 1), (14, 3, 1, 2), (7, 2, 0, 2),
@@ -106,7 +107,7 @@ def _diagnose(answers, cases, expected, mistakes, general_hint, name):
                 f"({len(wrong)} of {len(cases)} cases wrong). {hint}")
 
 
-@exercise("6.2")
+@exercise("ex-output-size")
 def output_size(answer):
     name = "output_size(n={}, k={}, p={}, s={})".format
     answers = [_ask_for_a_count(answer, name(*case), *case) for case in OUTPUT_SIZE_CASES]
@@ -117,7 +118,7 @@ def output_size(answer):
     return "Including strides that do not divide n + 2p − k."
 
 
-# ---- 6.3 the parameters of a convolution layer -------------------------------------------------
+# ---- ex-conv-params: the parameters of a convolution layer -------------------------------------------------
 
 CONV_PARAMS_CASES = [  # (C_in, C_out, k, bias)
     (1, 8, 3, True), (8, 16, 3, True), (3, 16, 5, True), (16, 32, 3, False), (64, 10, 1, True),
@@ -138,7 +139,7 @@ CONV_PARAMS_MISTAKES = [
 ]
 
 
-@exercise("6.3")
+@exercise("ex-conv-params")
 def conv_params(answer):
     def name(case):
         C_in, C_out, k, bias = case
@@ -151,3 +152,54 @@ def conv_params(answer):
               "C_out kernels of C_in × k × k weights, plus one bias per kernel when bias=True.",
               name)
     return "The same counts as torchinfo gives for nn.Conv2d layers."
+
+
+# ---- ex-pool-backward: the gradient of max-pooling ----------------------------------------------
+
+def _pool_cases():
+    """(x, dy) pairs: random maps, then maps with ties (zeros after a ReLU, a constant map)."""
+    rng = np.random.default_rng(7)
+    cases = [(np.array([[0.1, 0.7], [0.3, 0.7]]), np.array([[2.0]]))]       # the concept question
+    for H, W in [(4, 4), (6, 8), (2, 6)]:
+        cases.append((rng.normal(size=(H, W)), rng.normal(size=(H // 2, W // 2))))
+    relu_map = np.maximum(rng.normal(size=(6, 6)), 0.0)
+    cases.append((relu_map, rng.normal(size=(3, 3))))
+    cases.append((np.zeros((4, 4)), rng.normal(size=(2, 2))))
+    return cases
+
+
+def _pool_reference(x, dy):
+    return max_pool2d_backward(dy[None, None], x[None, None], 2)[0, 0]
+
+
+@exercise("ex-pool-backward")
+def max_pool_backward_single(answer):
+    for x, dy in _pool_cases():
+        name = f"max_pool_backward_single(x, dy) for x of shape {x.shape}"
+        expected = _pool_reference(x, dy)
+        got = call(answer, x.copy(), dy.copy())
+        if got is None:
+            raise Wrong(f"{name} returned None: did the function forget to return dx?")
+        if np.shape(got) != x.shape:
+            raise Wrong(f"{name} has shape {np.shape(got)}, expected {x.shape}: dx has the shape of "
+                        "the pooling's input x, not of its output.")
+        ups = np.kron(dy, np.ones((2, 2)))                        # dy copied to every entry
+        is_max = x == np.kron(x.reshape(x.shape[0] // 2, 2, x.shape[1] // 2, 2).max(axis=(1, 3)),
+                              np.ones((2, 2)))                     # every entry equal to its block's max
+        ties = is_max.reshape(x.shape[0] // 2, 2, x.shape[1] // 2, 2).sum(axis=(1, 3))
+        if close(got, ups / 4):
+            raise Wrong(f"{name}: each entry got a quarter of its block's gradient. That is average "
+                        "pooling's gradient; max-pooling passes the whole gradient to the maximum only.")
+        if close(got, ups):
+            raise Wrong(f"{name}: every entry of a block got the block's whole gradient. Only the "
+                        "maximum affects the output: the others get 0.")
+        if close(got, ups * is_max) and not close(got, expected):
+            raise Wrong(f"{name}: in a tie every maximum got the whole gradient, which counts it "
+                        "several times. Give it to one winner, the first maximum in reading order.")
+        if close(got, ups * is_max / np.kron(ties, np.ones((2, 2)))) and not close(got, expected):
+            raise Wrong(f"{name}: the gradient was split between tied maxima. A fine rule, but not "
+                        "PyTorch's: it gives the whole gradient to the first maximum in reading order "
+                        "(np.argmax of the flattened block).")
+        compare(name, got, expected, hint="Each 2×2 block passes dy[h, w] to its largest entry "
+                "(the first one, row by row, in a tie) and 0 to the other three.")
+    return "It passes each block's gradient to the block's first maximum, as PyTorch does."
