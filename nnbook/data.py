@@ -1,6 +1,6 @@
 """Data sets for the book: MNIST through torchvision, with a clear error when it is missing.
 
-Introduced in Chapter 5, the first to train on MNIST; Chapter 6 uses it too. Where the files
+Introduced in Chapter 5, the first to train on MNIST; Chapters 7 and 8 use it too. Where the files
 are looked for: the ``root`` argument, else the ``NNBOOK_DATA`` environment variable,
 else a per-user cache folder. ``root`` is the folder that *holds* ``MNIST/``.
 """
