@@ -53,7 +53,8 @@ def chapter8() -> dict:
     if _NAMESPACE is None:
         namespace: dict = {}
         wanted = {"device", "X_train", "ReferenceCNN", "conv_block", "BetterCNN", "train_cnn",
-                  "BACKGROUND", "shifted"}
+                  "BACKGROUND", "shifted", "BetterCNNWithGAP", "X_test_36", "ResidualBlock", "DeepCNN",
+                  "gradient_ratio"}
         cwd = os.getcwd()
         os.chdir(CHAPTER8.parent)  # where the notebook runs
         try:
@@ -115,6 +116,39 @@ def better_cnn(seed: int) -> dict:
             **_shift_accuracies(ns, net, pixels=(4,))}
 
 
+def cnn_heads(seed: int) -> dict:
+    """The better CNN with each head, one epoch on unshifted digits; accuracy at shifts and on 36x36 images."""
+    ns = chapter8()
+    torch = ns["torch"]
+    metrics = {}
+    for name, model_class in [("dense", ns["BetterCNN"]), ("gap", ns["BetterCNNWithGAP"])]:
+        ns["seed_everything"](seed)
+        net = model_class().to(ns["device"], memory_format=torch.channels_last)
+        ns["train_cnn"](net, num_epochs=1, augment=None, seed=seed, progress=False)
+        for key, value in _shift_accuracies(ns, net, pixels=(0, 2, 4)).items():
+            metrics[f"{name}: {key}"] = value
+        if name == "gap":
+            metrics["gap: 36x36 test images (%)"] = 100 * ns["evaluate"](net, ns["X_test_36"], ns["y_test"])[1]
+    return metrics
+
+
+def deep_cnn(seed: int) -> dict:
+    """The 17-convolution network in its four versions: gradient ratio before training, accuracy after one epoch."""
+    ns = chapter8()
+    torch = ns["torch"]
+    metrics = {}
+    for batch_norm, residual, name in [(False, False, "plain"), (True, False, "batch norm"),
+                                       (False, True, "residual"), (True, True, "batch norm + residual")]:
+        ns["seed_everything"](seed)
+        net = ns["DeepCNN"](batch_norm=batch_norm, residual=residual).to(
+            ns["device"], memory_format=torch.channels_last)
+        metrics[f"{name}: gradient ratio"] = ns["gradient_ratio"](net)
+        history = ns["train_cnn"](net, num_epochs=1, X=ns["X_train"][:10_000], y=ns["y_train"][:10_000],
+                                  seed=seed, progress=False)
+        metrics[f"{name}: validation accuracy (%)"] = 100 * history["val_acc"][-1]
+    return metrics
+
+
 def numpy_cnn(seed: int) -> dict:
     """Chapter 7's NumPy CNN: 10,000 training images, 3 epochs of Adam (lr 0.003, batch 64)."""
     import numpy as np
@@ -139,4 +173,6 @@ EXPERIMENTS = {
     "reference_cnn_shifted": lambda seed: reference_cnn(seed, augment=True),
     "mlp_shift": mlp,
     "better_cnn": better_cnn,
+    "cnn_heads": cnn_heads,
+    "deep_cnn": deep_cnn,
 }
