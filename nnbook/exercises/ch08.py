@@ -4,8 +4,6 @@ ex-receptive-field `receptive_field(layers)`: the receptive field after a stack 
 ex-one-by-one `conv1x1(X, W, b)`: a 1x1 convolution as one matrix product over the channels.
 """
 import numpy as np
-import torch
-import torch.nn.functional as F
 
 from ._core import Wrong, call, close, compare, exercise
 
@@ -77,6 +75,8 @@ def _conv1x1_cases():
 
 @exercise("ex-one-by-one")
 def conv1x1(answer):
+    import torch  # here, not at the top: importing the checks must not load PyTorch (seconds)
+    import torch.nn.functional as F
     for X, W, b in _conv1x1_cases():
         name = f"conv1x1(X, W, b) for X of shape {X.shape} and W of shape {W.shape}"
         expected = F.conv2d(torch.from_numpy(X), torch.from_numpy(W[:, :, None, None]),
