@@ -1,6 +1,6 @@
 """Data augmentation on batches of images: random shifts by a few pixels.
 
-Chapter 6 writes ``random_shift`` for flattened digits and explains it; the CNN chapters use this
+Chapter 6 writes ``random_shift`` for flattened digits and explains it; Chapter 8 uses this
 version on image batches ``(n, C, H, W)``. Runs on the tensors' device (a GPU when there is one).
 """
 

@@ -1,9 +1,10 @@
-"""A convolution layer in NumPy, forward and backward, as Chapter 6 derives it.
+"""A convolution layer and max-pooling in NumPy, forward and backward, as Chapter 7 derives them.
 
 Deep-learning libraries compute a cross-correlation and call it convolution; so do we.
 Shapes follow PyTorch: images ``X: (n, C_in, H, W)``, kernels ``K: (C_out, C_in, kH, kW)``.
 Cut into windows (im2col), a convolution is one matrix product, Chapter 2's ``X @ W``.
 Tested against ``torch.nn.functional.conv2d`` / ``max_pool2d`` and autograd.
+Chapter 7's small NumPy CNN (nnbook.numpy_cnn) is built from these functions.
 """
 
 from __future__ import annotations
@@ -128,3 +129,33 @@ def max_pool2d(X: np.ndarray, size: int = 2) -> np.ndarray:
     H_out, W_out = H // size, W // size
     blocks = X[:, :, :H_out * size, :W_out * size].reshape(n, C, H_out, size, W_out, size)
     return blocks.max(axis=(3, 5))
+
+
+def max_pool2d_backward(dY: np.ndarray, X: np.ndarray, size: int = 2) -> np.ndarray:
+    """Gradient ``dX`` of a loss, given ``dY = dL/dY`` of ``Y = max_pool2d(X, size)``.
+
+    X: (n, C, H, W); dY: (n, C, H // size, W // size). Each block passes its gradient to the
+    entry that was its maximum and 0 to the others; in a tie, to the first one in row order, as
+    PyTorch does. Rows and columns that ``max_pool2d`` dropped get 0. Returns dX: X.shape.
+    """
+    X = check_array("X", X, ndim=4, layout="(n, C, H, W)")
+    dY = check_array("dY", dY, ndim=4, layout="(n, C, H_out, W_out)")
+    size = check_positive_int("size", size)
+    n, C, H, W = X.shape
+    if size > min(H, W):
+        raise ValueError(f"size must fit in the image: size={size} > min(H, W) = {min(H, W)}")
+    H_out, W_out = H // size, W // size
+    if dY.shape != (n, C, H_out, W_out):
+        raise ValueError(f"dY must have the pooled output's shape {(n, C, H_out, W_out)}, got {dY.shape}")
+    blocks = (X[:, :, :H_out * size, :W_out * size]
+              .reshape(n, C, H_out, size, W_out, size)
+              .transpose(0, 1, 2, 4, 3, 5)
+              .reshape(n, C, H_out, W_out, size * size))       # one row of size*size per block
+    winner = blocks.argmax(axis=-1)                             # (n, C, H_out, W_out): first maximum
+    is_winner = np.arange(size * size) == winner[..., None]     # (n, C, H_out, W_out, size*size)
+    dblocks = np.where(is_winner, dY[..., None], 0).astype(np.result_type(dY, X), copy=False)
+    dX = np.zeros(X.shape, dtype=dblocks.dtype)
+    dX[:, :, :H_out * size, :W_out * size] = (dblocks.reshape(n, C, H_out, W_out, size, size)
+                                              .transpose(0, 1, 2, 4, 3, 5)
+                                              .reshape(n, C, H_out * size, W_out * size))
+    return dX

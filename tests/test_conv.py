@@ -1,11 +1,11 @@
-"""Tests of nnbook.conv: the NumPy convolution, its gradient and max-pooling against PyTorch."""
+"""Tests of nnbook.conv: the NumPy convolution, its gradient, max-pooling and its gradient against PyTorch."""
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 
-from nnbook.conv import conv2d, conv2d_backward, conv_output_size, max_pool2d
+from nnbook.conv import conv2d, conv2d_backward, conv_output_size, max_pool2d, max_pool2d_backward
 
 
 def numerical_gradient(f, x, eps=1e-6):
@@ -108,6 +108,55 @@ def test_max_pool2d_equals_torch(shape, size):
     np.testing.assert_array_equal(max_pool2d(X, size), F.max_pool2d(torch.from_numpy(X), size).numpy())
 
 
+POOL_CASES = [((2, 3, 8, 8), 2), ((1, 2, 7, 9), 2), ((2, 1, 9, 9), 3), ((1, 1, 4, 6), 1)]
+
+
+def autograd_pool_gradient(X, size, G):
+    """torch's dX of sum(G * max_pool2d(X, size))."""
+    Xt = torch.tensor(X, requires_grad=True)
+    (F.max_pool2d(Xt, size) * torch.from_numpy(G)).sum().backward()
+    return Xt.grad.numpy()
+
+
+@pytest.mark.parametrize("shape, size", POOL_CASES)
+def test_max_pool2d_backward_equals_autograd(shape, size):
+    # each block's gradient goes to its maximum; leftover rows and columns get 0, as in PyTorch
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=shape)
+    G = rng.normal(size=max_pool2d(X, size).shape)
+    np.testing.assert_array_equal(max_pool2d_backward(G, X, size), autograd_pool_gradient(X, size, G))
+
+
+@pytest.mark.parametrize("shape, size", POOL_CASES)
+def test_max_pool2d_backward_breaks_ties_as_torch(shape, size):
+    # after a ReLU many entries of a block are 0: the gradient goes to the first one, as in PyTorch
+    rng = np.random.default_rng(6)
+    X = np.maximum(rng.normal(size=shape), 0.0)
+    X[0, 0] = 0.0  # a whole map of ties
+    G = rng.normal(size=max_pool2d(X, size).shape)
+    np.testing.assert_array_equal(max_pool2d_backward(G, X, size), autograd_pool_gradient(X, size, G))
+
+
+def test_max_pool2d_backward_matches_finite_differences():
+    # independent of PyTorch: central differences of L = sum(G * max_pool2d(X)), no ties within eps
+    rng = np.random.default_rng(7)
+    X = rng.permutation(np.arange(2 * 3 * 6 * 7, dtype=float)).reshape(2, 3, 6, 7) / 10
+    G = rng.normal(size=max_pool2d(X, 2).shape)
+    numeric = numerical_gradient(lambda: float((G * max_pool2d(X, 2)).sum()), X)
+    np.testing.assert_allclose(max_pool2d_backward(G, X, 2), numeric, rtol=1e-6, atol=1e-8)
+
+
+def test_max_pool2d_backward_passes_each_gradient_once():
+    # the gradients of a block add up to the block's dY: nothing is lost or copied
+    rng = np.random.default_rng(8)
+    X = rng.normal(size=(2, 2, 6, 6)).astype(np.float32)
+    G = rng.normal(size=(2, 2, 3, 3)).astype(np.float32)
+    dX = max_pool2d_backward(G, X, 2)
+    assert dX.dtype == np.float32
+    np.testing.assert_allclose(dX.reshape(2, 2, 3, 2, 3, 2).sum(axis=(3, 5)), G, rtol=1e-6)
+    assert np.count_nonzero(dX) == G.size
+
+
 X4 = np.zeros((1, 2, 5, 5))
 K4 = np.zeros((3, 2, 3, 3))
 
@@ -135,6 +184,20 @@ K4 = np.zeros((3, 2, 3, 3))
     (lambda: max_pool2d(np.zeros((1, 1, 3, 3)), size=4), ValueError, r"size must fit in the image: size=4 > min\(H, W\) = 3"),
     (lambda: max_pool2d(np.zeros((3, 3)), size=2), ValueError, r"X must be 4-D \(n, C, H, W\)"),
     (lambda: max_pool2d(np.zeros((1, 1, 4, 4)), size=0), ValueError, "size must be a positive int, got 0"),
+    (lambda: max_pool2d_backward(np.zeros((1, 1, 2, 2)), np.zeros((1, 1, 4, 4)), size=0), ValueError,
+     "size must be a positive int, got 0"),
+    (lambda: max_pool2d_backward(np.zeros((1, 1, 2, 2)), np.zeros((1, 1, 4, 4)), size=2.0), TypeError,
+     "size must be a positive int, got float"),
+    (lambda: max_pool2d_backward(np.zeros((1, 1, 1, 1)), np.zeros((1, 1, 3, 3)), size=4), ValueError,
+     r"size must fit in the image: size=4 > min\(H, W\) = 3"),
+    (lambda: max_pool2d_backward(np.zeros((1, 1, 2, 2)), np.zeros((4, 4)), size=2), ValueError,
+     r"X must be 4-D \(n, C, H, W\)"),
+    (lambda: max_pool2d_backward(np.zeros((2, 2)), np.zeros((1, 1, 4, 4)), size=2), ValueError,
+     r"dY must be 4-D \(n, C, H_out, W_out\)"),
+    (lambda: max_pool2d_backward(np.zeros((1, 1, 4, 4)), np.zeros((1, 1, 4, 4)), size=2), ValueError,
+     r"dY must have the pooled output's shape \(1, 1, 2, 2\), got \(1, 1, 4, 4\)"),
+    (lambda: max_pool2d_backward([[0.0]], np.zeros((1, 1, 4, 4)), size=2), TypeError,
+     "dY must be a NumPy array, got list"),
 ])
 def test_bad_input_names_the_rule_and_the_value(call, error, message):
     # wrong ranks, a kernel larger than the padded input, non-positive strides, mismatched shapes

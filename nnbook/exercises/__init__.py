@@ -12,6 +12,6 @@ an exception, a hint. It never prints the solution. Each chapter's checks live i
 (`ch01.py`, ...) and register themselves with `@exercise("ex-neuron-forward")`.
 """
 from ._core import Feedback, check, exercise, registered
-from . import ch01, ch02, ch03, ch04, ch05, ch06  # noqa: F401  (each registers its checks)
+from . import ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08  # noqa: F401  (each registers its checks)
 
 __all__ = ["Feedback", "check", "exercise", "registered"]
