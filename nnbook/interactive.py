@@ -28,6 +28,7 @@ PLOTLY_MIME = "application/vnd.plotly.v1+json"
 _ids = itertools.count(1)
 
 _STYLE = """<style>
+.nnbook-interactive { margin: 0; }
 .nnbook-sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px;
   overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
 .nnbook-controls { display: flex; flex-wrap: wrap; gap: 0.5em 1.5em; align-items: center;
@@ -179,16 +180,15 @@ def figure_html(fig, description=None):
     plot = fig.to_html(full_html=False, include_plotlyjs=False, include_mathjax=False, auto_play=False,
                        div_id=fig_id, config={"displaylogo": False})
     described = f' aria-describedby="{fig_id}-description"' if description else ""
-    plot = plot.replace('class="plotly-graph-div"',
-                        f'class="plotly-graph-div" role="img" aria-labelledby="{fig_id}-title"{described}', 1)
     text = (f'<p class="nnbook-sr-only" id="{fig_id}-title">{html.escape(_title(fig))}</p>'
             + (f'<p class="nnbook-sr-only" id="{fig_id}-description">{html.escape(description)}</p>'
                if description else "")
             + f'<p class="nnbook-sr-only" id="{fig_id}-status" role="status" aria-live="polite"></p>')
     script = _SCRIPT % {key: json.dumps(f"{fig_id}{suffix}") for key, suffix in
                         (("id", ""), ("box", "-box"), ("title", "-title"), ("status", "-status"))}
-    return (f'{_STYLE}<div class="nnbook-interactive" id="{fig_id}-box">{plot}{text}{controls}</div>'
-            + script)
+    # a <figure> named by the title and described by the description, holding the plot and its controls
+    return (f'{_STYLE}<figure class="nnbook-interactive" id="{fig_id}-box" aria-labelledby="{fig_id}-title"'
+            f'{described}>{plot}{text}{controls}</figure>' + script)
 
 
 def show(fig, description=None):

@@ -113,12 +113,13 @@ def test_question_rejects_bad_input(args, error, message):
 def test_figure_html_leaves_plotly_js_and_mathjax_to_the_page():
     go = pytest.importorskip("plotly.graph_objects")
     from nnbook.interactive import figure_html
-    page = figure_html(go.Figure(go.Scatter(y=[1, 2, 3])))
+    page = figure_html(go.Figure(go.Scatter(y=[1, 2, 3]), layout=dict(title="three points")))
     assert 'class="plotly-graph-div"' in page and "Plotly.newPlot" in page
     assert "cdn" not in page.lower() and "mathjax" not in page.lower()
     assert len(page) < 50_000          # no inlined plotly.js (4.8 MB)
     # an animation waits for its play button: a reader arriving at the page sees the first frame
-    animated = go.Figure(go.Scatter(y=[1, 2]), frames=[go.Frame(data=[go.Scatter(y=[2, 1])])])
+    animated = go.Figure(go.Scatter(y=[1, 2]), frames=[go.Frame(data=[go.Scatter(y=[2, 1])])],
+                         layout=dict(title="a line that turns"))
     assert "Plotly.animate" not in figure_html(animated)
 
 
@@ -128,7 +129,7 @@ def test_show_sends_plotly_json_and_html(monkeypatch):
     from nnbook import interactive
     shown = []
     monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False: shown.append((obj, raw)))
-    interactive.show(go.Figure(go.Scatter(y=np.arange(3))))
+    interactive.show(go.Figure(go.Scatter(y=np.arange(3)), layout=dict(title="three points")))
     (bundle, raw), = shown
     assert raw and set(bundle) >= {interactive.PLOTLY_MIME, "text/html"}
     assert bundle[interactive.PLOTLY_MIME]["data"][0]["y"] is not None

@@ -348,7 +348,8 @@ def check_figure(page, figure, label: str, result: PageResult) -> bool:
     """Title, description and keyboard controls of one drawn figure; True when all is well."""
     ok = True
     title = figure.evaluate("gd => { const t = gd._fullLayout.title; return (t && t.text) || ''; }")
-    described_by = figure.get_attribute("aria-describedby")
+    box = page.locator(".nnbook-interactive").filter(has=figure)   # nnbook.interactive's <figure>
+    described_by = box.first.get_attribute("aria-describedby") if box.count() else None
     description = page.evaluate("id => (document.getElementById(id) || {}).textContent || ''", described_by) \
         if described_by else ""
     result.details.setdefault("figures", []).append(
@@ -360,7 +361,6 @@ def check_figure(page, figure, label: str, result: PageResult) -> bool:
         result.problems.append(f"{label} has no description (nnbook.interactive.show(fig, description=...))")
         ok = False
     plotly_controls = figure.evaluate("gd => ((gd.layout.sliders || []).length + (gd.layout.updatemenus || []).length)")
-    box = page.locator(".nnbook-interactive").filter(has=figure)
     if plotly_controls and not box.count():
         result.problems.append(f"{label}: its sliders and buttons are plotly's SVG ones, which the keyboard "
                                "cannot reach: display it with nnbook.interactive.show")
