@@ -161,8 +161,10 @@ def powers_figure():
 def write_page(folder, name, body, theme=True):
     import plotly
     js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    (folder / "style.css").write_text("body { font-family: sans-serif; }")   # axe must not fetch it again
     (folder / f"{name}.html").write_text(
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{name}</title>'
+        f'<link rel="stylesheet" href="style.css">'
         f'{THEME if theme else ""}<script src="{js.as_uri()}"></script></head>'
         f"<body><main>{body}</main></body></html>", encoding="utf8")
 

@@ -253,7 +253,9 @@ def run_axe(page) -> list[dict]:
     """axe-core's WCAG 2.0/2.1 A and AA rules on the page as it is now: the violations found."""
     from axe_playwright_python.sync_playwright import Axe
 
-    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    # preload: false: axe would fetch every stylesheet again by XMLHttpRequest, which file:// pages
+    # refuse (a console error per stylesheet); it reads the styles the page has loaded instead
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"], "preload": False}
     found = Axe().run(page, options=options).response["violations"]
     return [{"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": len(v["nodes"]),
              "targets": [" ".join(map(str, node["target"]))[:120] for node in v["nodes"][:3]]}
