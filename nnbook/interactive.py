@@ -62,6 +62,9 @@ _SCRIPT = """<script>
     return Promise.resolve(Plotly[command.method].apply(null, [gd].concat(command.args || [])));
   }
   function announce() { status.textContent = titleText(); }
+  function interrupted(reason) {   // plotly rejects an animation cut short by the next one with undefined
+    if (reason !== undefined) { throw reason; }
+  }
   gd.on("plotly_afterplot", function () { title.textContent = titleText(); });
   title.textContent = titleText();
   box.querySelectorAll("input[type=range]").forEach(function (input) {
@@ -74,7 +77,7 @@ _SCRIPT = """<script>
     }
     input.addEventListener("input", function () {
       show(+input.value);
-      run(steps[+input.value]).then(announce);
+      run(steps[+input.value]).then(announce, interrupted);
     });
     gd.on("plotly_animatingframe", function (event) {   // the play button moves the slider too
       steps.forEach(function (step, k) {
@@ -87,12 +90,12 @@ _SCRIPT = """<script>
     button.addEventListener("click", function () {
       box.querySelectorAll("button[data-menu='" + button.dataset.menu + "'][aria-pressed]").forEach(
         function (b) { b.setAttribute("aria-pressed", b === button ? "true" : "false"); });
-      run(menu.buttons[+button.dataset.button]).then(announce);
+      run(menu.buttons[+button.dataset.button]).then(announce, interrupted);
     });
   });
   box.querySelectorAll("select[data-menu]").forEach(function (select) {
     var menu = gd.layout.updatemenus[+select.dataset.menu];
-    select.addEventListener("change", function () { run(menu.buttons[+select.value]).then(announce); });
+    select.addEventListener("change", function () { run(menu.buttons[+select.value]).then(announce, interrupted); });
   });
 })();
 </script>"""

@@ -219,3 +219,24 @@ def test_pages_not_yet_described_count_their_alt_texts_without_failing(browser, 
     result = browser_check.check_page(browser, tmp_path, "pending", None, tmp_path, pending=True)
     assert result.ok, result.problems
     assert result.alt_texts == (0, 1) and "names a file or a path" in result.details["alt_texts_not_yet_written"][0]
+
+
+def test_an_animation_played_paused_and_slid_by_keyboard_logs_no_error(browser, tmp_path):
+    """Play, pause and the slider cut each other's animations short; plotly rejects the cut one's
+    promise, which must not become an uncaught error on the page."""
+    go = pytest.importorskip("plotly.graph_objects")
+    from nnbook.interactive import figure_html
+
+    frames = [go.Frame(data=[go.Scatter(y=[0, k, 0])], name=str(k), layout={"title.text": f"peak {k}"})
+              for k in range(1, 12)]
+    fast = {"mode": "immediate", "frame": {"duration": 300, "redraw": True}, "transition": {"duration": 0}}
+    fig = go.Figure(go.Scatter(y=[0, 1, 0]), frames=frames, layout={"title": {"text": "peak 1"}, "yaxis": {"range": [0, 12]}})
+    fig.update_layout(
+        updatemenus=[{"type": "buttons", "buttons": [{"label": "play", "method": "animate", "args": [None, fast]},
+                                                     {"label": "pause", "method": "animate", "args": [[None], fast]}]}],
+        sliders=[{"currentvalue": {"prefix": "peak "}, "steps": [
+            {"label": f.name, "method": "animate", "args": [[f.name], fast]} for f in frames]}])
+    write_page(tmp_path, "animation", figure_html(fig, "A triangle whose peak rises from one to eleven, frame by frame."))
+    result = browser_check.check_page(browser, tmp_path, "animation", None, tmp_path)
+    assert result.ok, result.problems
+    assert result.figures == (1, 1) and not result.console_errors
