@@ -178,8 +178,12 @@ def test_a_quiz_a_figure_and_an_image_pass_by_keyboard_in_both_themes(browser, t
 
     quiz = Question("Which power is a line?", {"2": "a parabola", "1": "yes", "3": "a cubic"}, answer="1")
     image = f'<img src="data:image/png;base64,{PNG}" alt="A single white pixel, the smallest possible test image.">'
+    fig = powers_figure()
+    fig.update_layout(updatemenus=[{"name": "colour", "buttons": [   # a drop-down: a <select>
+        {"label": "blue", "method": "restyle", "args": [{"line.color": "blue"}]},
+        {"label": "black", "method": "restyle", "args": [{"line.color": "black"}]}]}])
     write_page(tmp_path, "page", '<p><a href="#">a link before the question</a></p>'
-               f"{quiz._repr_html_()}{figure_html(powers_figure(), DESCRIPTION)}{image}")
+               f"{quiz._repr_html_()}{figure_html(fig, DESCRIPTION)}{image}")
     result = browser_check.check_page(browser, tmp_path, "page", None, tmp_path)
     assert result.ok, result.problems
     assert result.quizzes == (1, 1) and result.figures == (1, 1) and result.sliders == 1

@@ -382,8 +382,12 @@ def check_figure(page, figure, label: str, result: PageResult) -> bool:
                                    "changed the figure when pressed with Enter")
             ok = False
     for select in box.locator("select[data-menu]").all():
-        if not changes_picture(page, figure, select, "ArrowDown"):
-            result.problems.append(f"{label}: its drop-down menu did not change the figure (ArrowDown)")
+        try:
+            if not changes_picture(page, figure, select, "ArrowDown"):
+                result.problems.append(f"{label}: its drop-down menu did not change the figure (ArrowDown)")
+                ok = False
+        except AssertionError as error:
+            result.problems.append(f"{label}, drop-down menu: {error}")
             ok = False
     sliders = box.locator("input[type=range]").all()
     result.sliders += len(sliders)
