@@ -3,15 +3,67 @@
 Introduced in Chapter 1 (activations, one neuron's boundary) and Chapter 2 (loss curves);
 Chapter 5 adds digit grids and confusion matrices. Every function takes ``ax=None`` (``axes``
 for a grid), draws on it (or on a new figure) and returns it; none calls ``plt.show()``.
+Colours come from seaborn's colour-blind-safe palette, and classes differ by marker as well as
+by colour; nothing changes matplotlib's global style. ``show_figure(fig, alt)`` displays a
+figure with a text alternative computed by the chapter (for screen readers).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
 from nnbook.checks import check_number, check_positive_int, check_type
+
+# classes differ by marker as well as by colour (matplotlib markers; plotly: PLOTLY_SYMBOLS)
+CLASS_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h", "<")
+PLOTLY_SYMBOLS = ("circle", "square", "triangle-up", "diamond", "triangle-down", "cross",
+                  "x", "star", "hexagon", "triangle-left")
+LINE_STYLES = ("-", "--", "-.", ":")   # curves differ by line style as well as by colour
+
+
+def palette(n: int = 10) -> list[str]:
+    """The first ``n`` colours (hex) of seaborn's colour-blind-safe palette (it repeats after 10)."""
+    import seaborn as sns
+
+    colours = sns.color_palette("colorblind").as_hex()
+    return [colours[i % len(colours)] for i in range(check_positive_int("n", n))]
+
+
+def class_colours(n: int = 2) -> list[str]:
+    """Colours (hex) of classes 0, 1, ..., n-1: vermillion for 0 and blue for 1, as the red-blue
+    shading of a decision boundary (low output red, high output blue), then the rest of the palette."""
+    colours = palette(10)
+    order = [3, 0, 1, 2, 4, 5, 6, 7, 8, 9]   # vermillion, blue, orange, green, ...
+    return [colours[order[k % len(order)]] for k in range(check_positive_int("n", n))]
+
+
+def scatter_classes(X, y, ax=None, label: str = "class {}", s: float = 40, **kwargs):
+    """Scatter 2-D points, one marker and one colour per class (circle for class 0, square for 1, ...).
+
+    X: (n_samples, 2) points; y: (n_samples,) integer class labels (0.0/1.0 floats work too).
+    label: legend entry of a class, ``label.format(k)``. Further keyword arguments go to
+    ``ax.scatter`` (e.g. ``zorder``). Returns ax.
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y).ravel() if np.ndim(y) == 2 and 1 in np.shape(y) else np.asarray(y)  # (n, 1) -> (n,)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"X must have shape (n_samples, 2), got shape {X.shape}")
+    if y.ndim != 1 or len(y) != len(X):
+        raise ValueError(f"y must have shape (n_samples,) = ({len(X)},) to match X, got shape {y.shape}")
+    if len(y) and (not np.all(np.mod(y, 1) == 0) or y.min() < 0):
+        raise ValueError(f"y must hold class labels 0, 1, 2, ..., got values {np.unique(y)[:5]}")
+    check_type("label", label, str, "a format string such as 'class {}'")
+    classes = np.unique(y).astype(int)
+    colours = class_colours(max(classes.max() + 1, 2) if len(classes) else 2)
+    ax = _get_ax(ax)
+    for k in classes:
+        points = X[y == k]
+        ax.scatter(points[:, 0], points[:, 1], color=colours[k], marker=CLASS_MARKERS[k % len(CLASS_MARKERS)],
+                   edgecolors="k", s=s, label=label.format(k), **kwargs)
+    return ax
 
 
 def _get_ax(ax, figsize=(5, 4)):
@@ -34,10 +86,11 @@ def plot_decision_boundary(
     cmap: str = "RdBu",
     title: str | None = None,
 ):
-    """Shade the plane by ``predict(points)``, draw its level-0.5 line, and scatter ``X`` coloured by ``y``.
+    """Shade the plane by ``predict(points)``, draw its level-0.5 line, and scatter ``X`` by class.
 
     predict: maps an (m, 2) array of points to (m,) or (m, 1) scores or probabilities in [0, 1].
-    X: (n_samples, 2) points; y: (n_samples,) labels 0/1.
+    X: (n_samples, 2) points; y: (n_samples,) labels 0/1, drawn as in ``scatter_classes``.
+    cmap: the shading, low outputs red and high outputs blue by default (red-blue is colour-blind safe).
     resolution: grid points per axis; padding: margin around the data, in data units.
     levels: the contour levels drawn as lines (default: the 0.5 decision boundary).
     Returns ax.
@@ -68,8 +121,7 @@ def plot_decision_boundary(
     ax.contourf(xx, yy, Z, levels=np.linspace(0, 1, 21), cmap=cmap, alpha=0.5, extend="both")
     if levels:
         ax.contour(xx, yy, Z, levels=sorted(levels), colors="k", linewidths=1.5)
-    # labels 0/1 take the colours at 0.25 and 0.75 of the map: lighter than its dark ends, still distinct
-    ax.scatter(X[:, 0], X[:, 1], c=y, cmap=cmap, vmin=-0.5, vmax=1.5, edgecolors="k", s=40, zorder=3)
+    scatter_classes(X, y, ax=ax, zorder=3)   # class 0 circles, class 1 squares
     ax.set_xlim(x_min, x_max)
     ax.set_ylim(y_min, y_max)
     ax.set_xlabel("$x_1$")
@@ -101,7 +153,7 @@ def plot_activation(
     name = label if label is not None else getattr(f, "__name__", "f")
 
     ax = _get_ax(ax)
-    line, = ax.plot(z, np.asarray(f(z), dtype=float), label=name)
+    line, = ax.plot(z, np.asarray(f(z), dtype=float), color=palette(1)[0], label=name)
     if df is not None:
         ax.plot(z, np.asarray(df(z), dtype=float), linestyle="--", color=line.get_color(), label=f"{name}'")
     ax.axhline(0, color="grey", linewidth=0.5)
@@ -114,7 +166,8 @@ def plot_activation(
 def plot_loss_curves(curves, ax=None, logy: bool = False, xlabel: str = "epoch", ylabel: str = "loss"):
     """Plot one or more loss curves against the step (epoch) number.
 
-    curves: dict label -> sequence of values, or a single sequence of values.
+    curves: dict label -> sequence of values, or a single sequence of values. Each curve has its
+    own colour (colour-blind palette) and line style (solid, dashed, dash-dot, dotted, ...).
     logy: use a logarithmic y axis (values must then be positive).
     Returns ax.
     """
@@ -137,8 +190,10 @@ def plot_loss_curves(curves, ax=None, logy: bool = False, xlabel: str = "epoch",
         checked.append((label, values))
 
     ax = _get_ax(ax)
-    for label, values in checked:
-        ax.plot(np.arange(1, len(values) + 1), values, label=label)
+    colours = palette(len(checked))
+    for k, (label, values) in enumerate(checked):
+        ax.plot(np.arange(1, len(values) + 1), values, label=label, color=colours[k],
+                linestyle=LINE_STYLES[k % len(LINE_STYLES)])
     if logy:
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)
@@ -162,9 +217,9 @@ def show_digits(images, labels=None, predicted=None, ncols: int = 5, axes=None):
     """Show square grey-scale images in a grid, titled with their labels (and predictions).
 
     images: (n, 784) rows of pixels or (n, 28, 28) images (any square size; any value range).
-    labels: (n,) true labels or None; predicted: (n,) predicted labels or None; a title
-    in red marks a wrong prediction. ncols: images per row. axes: an array of at least n
-    axes, or None for a new figure. Returns the axes (a flat array).
+    labels: (n,) true labels or None; predicted: (n,) predicted labels or None; a wrong
+    prediction's title names both labels and is vermillion (the palette's red). ncols: images per
+    row. axes: an array of at least n axes, or None for a new figure. Returns the axes (a flat array).
     """
     images = _as_numpy(images, "images")
     if images.ndim == 2:
@@ -197,7 +252,7 @@ def show_digits(images, labels=None, predicted=None, ncols: int = 5, axes=None):
         if predicted is not None:
             wrong = labels is not None and predicted[i] != labels[i]
             title = f"pred {predicted[i]}" + (f" (true {labels[i]})" if labels is not None else "")
-            ax.set_title(title, fontsize=9, color="crimson" if wrong else "black")
+            ax.set_title(title, fontsize=9, color=class_colours(1)[0] if wrong else "black")
         elif labels is not None:
             ax.set_title(f"label {labels[i]}", fontsize=9)
     return axes
@@ -235,3 +290,63 @@ def plot_confusion_matrix(y_true, y_pred, ax=None, n_classes: int | None = None)
     ax.set_xlabel("predicted label")
     ax.set_ylabel("true label")
     return ax
+
+
+# --- Text alternatives: what a screen reader reads instead of the picture ---------------------
+
+MIN_ALT_WORDS = 8   # a description says what the axes, curves or points show and what stands out
+_FILE_LIKE = re.compile(r"\S+\.(png|jpe?g|gif|svg|webp|pdf)\b"      # a file name
+                        r"|(^|\s)\.{0,2}/\S+"                         # /abs, ./rel, ../up
+                        r"|\b[0-9a-f]{24,}\b", re.IGNORECASE)         # a hash (myst-nb's file names)
+
+
+def alt_text_problem(text, min_words: int = MIN_ALT_WORDS) -> str | None:
+    """What is wrong with ``text`` as a figure's description (None when nothing is): empty,
+    a file name or a path, or fewer than ``min_words`` words."""
+    if not isinstance(text, str) or not text.strip():
+        return "it is empty"
+    found = _FILE_LIKE.search(text)
+    if found:
+        return f"it names a file or a path ({found.group(0).strip()!r}), not what the figure shows"
+    words = len(text.split())
+    if words < min_words:
+        return f"it has {words} word{'s' if words > 1 else ''}, fewer than {min_words}"
+    return None
+
+
+def check_alt_text(name: str, text) -> str:
+    """Return ``text`` with its white space tidied when it describes a figure in words (see
+    ``alt_text_problem``); otherwise raise ValueError (TypeError for a non-string)."""
+    check_type(name, text, str, "a string that describes the figure")
+    problem = alt_text_problem(text)
+    if problem:
+        raise ValueError(f"{name} must describe what the figure shows in at least {MIN_ALT_WORDS} "
+                         f"words, not a file name, but {problem}: got {text!r}")
+    return " ".join(text.split())
+
+
+def show_figure(fig, alt: str) -> None:
+    """Display a matplotlib figure as a PNG image with the text alternative ``alt``, and close it.
+
+    For figures whose description holds numbers the chapter computes (an f-string); a fixed
+    description goes into the cell's metadata instead (``mystnb: image: alt:``). The book, Jupyter
+    and Colab show the ``text/html`` part, an ``<img alt=...>`` carrying the PNG; front ends
+    without HTML take the plain PNG. Call it once per figure, where the cell would end with
+    ``plt.show()``.
+    """
+    import base64
+    import html
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+    from matplotlib.figure import Figure
+
+    check_type("fig", fig, Figure, "a matplotlib Figure")
+    alt = check_alt_text("alt", alt)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")   # as Jupyter's inline backend draws it
+    plt.close(fig)                                           # so the backend does not show it again
+    png = base64.b64encode(buffer.getvalue()).decode("ascii")
+    image = f'<img src="data:image/png;base64,{png}" alt="{html.escape(alt, quote=True)}">'
+    display({"text/html": image, "image/png": png, "text/plain": f"[figure: {alt}]"}, raw=True)

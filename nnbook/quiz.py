@@ -1,8 +1,9 @@
 """Concept questions that answer themselves: in the static book, in Jupyter and in Colab.
 
 A question is a small piece of HTML with one button per option and a few lines of JavaScript
-that, on a click, colour the option and show its feedback. Nothing runs in a kernel, so the
-question works on the book's static pages as well as in a notebook.
+that, on a click (or Enter or Space on the focused option), mark the option and show its
+feedback, which screen readers announce. Nothing runs in a kernel, so the question works on the
+book's static pages as well as in a notebook.
 
     from nnbook.quiz import Question
     Question("What is the largest value of the sigmoid's derivative?",
@@ -27,10 +28,16 @@ _SCRIPT = """
   var buttons = box.querySelectorAll("button.nnbook-quiz-option");
   var feedback = box.querySelector(".nnbook-quiz-feedback");
   buttons.forEach(function (button) {
-    button.addEventListener("click", function () {
-      buttons.forEach(function (b) { b.classList.remove("nnbook-quiz-right", "nnbook-quiz-wrong"); });
+    button.addEventListener("click", function () {   // a click, Enter or Space on the focused button
+      buttons.forEach(function (b) {
+        b.classList.remove("nnbook-quiz-right", "nnbook-quiz-wrong");
+        b.setAttribute("aria-pressed", "false");
+        b.querySelector(".nnbook-quiz-mark").textContent = "";
+      });
       var right = button.dataset.correct === "1";
       button.classList.add(right ? "nnbook-quiz-right" : "nnbook-quiz-wrong");
+      button.setAttribute("aria-pressed", "true");
+      button.querySelector(".nnbook-quiz-mark").textContent = right ? "\\u2713 " : "\\u2717 ";
       feedback.textContent = (right ? "Correct. " : "Not quite. ") + button.dataset.feedback;
       feedback.className = "nnbook-quiz-feedback " + (right ? "nnbook-quiz-right" : "nnbook-quiz-wrong");
     });
@@ -39,14 +46,21 @@ _SCRIPT = """
 </script>
 """
 
+# The box brings its own light background and dark text, so its contrast (at least 4.5:1) holds
+# on a dark page too: the book's dark theme, JupyterLab's dark theme. A right or wrong answer is
+# marked by a tick or a cross and by the words of the feedback, not by colour alone; the focus
+# ring shows which option Tab has reached.
 _STYLE = """<style>
-.nnbook-quiz { border: 1px solid #bbb; border-radius: 6px; padding: 0.6em 1em; margin: 0.5em 0; }
-.nnbook-quiz-question { font-weight: 600; margin-bottom: 0.4em; }
+.nnbook-quiz { border: 1px solid #767676; border-radius: 6px; padding: 0.6em 1em; margin: 0.5em 0;
+  background: #fff; color: #222; }
+.nnbook-quiz-question { font-weight: 600; margin: 0 0 0.4em; }
 .nnbook-quiz button.nnbook-quiz-option { display: block; width: 100%; text-align: left; margin: 0.25em 0;
-  padding: 0.35em 0.7em; border: 1px solid #999; border-radius: 4px; background: #f7f7f7;
+  padding: 0.35em 0.7em; border: 1px solid #767676; border-radius: 4px; background: #f7f7f7;
   color: #222; cursor: pointer; font: inherit; }
+.nnbook-quiz button.nnbook-quiz-option:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
 .nnbook-quiz button.nnbook-quiz-right { background: #d4edda; border-color: #2e7d32; }
 .nnbook-quiz button.nnbook-quiz-wrong { background: #f8d7da; border-color: #c62828; }
+.nnbook-quiz-mark { font-weight: 700; }
 .nnbook-quiz-feedback { margin-top: 0.4em; min-height: 1.2em; }
 .nnbook-quiz-feedback.nnbook-quiz-right { color: #1b5e20; }
 .nnbook-quiz-feedback.nnbook-quiz-wrong { color: #b71c1c; }
@@ -75,18 +89,17 @@ class Question:
         self.answer = answer
         self.id = f"nnbook-quiz-{next(_ids)}"
 
-    def is_correct(self, option):
-        """True when `option` is the right answer (what a click on it reports)."""
-        return option == self.answer
-
     def _repr_html_(self):
+        # a group named by the question; each option a real <button> (Tab reaches it, Enter or
+        # Space answers); the feedback is a live region, so a screen reader reads it out
         buttons = "\n".join(
-            f'<button class="nnbook-quiz-option" type="button" data-correct="{int(text == self.answer)}"'
-            f' data-feedback="{html.escape(feedback, quote=True)}">{html.escape(text)}</button>'
+            f'<button class="nnbook-quiz-option" type="button" aria-pressed="false"'
+            f' data-correct="{int(text == self.answer)}" data-feedback="{html.escape(feedback, quote=True)}">'
+            f'<span class="nnbook-quiz-mark" aria-hidden="true"></span>{html.escape(text)}</button>'
             for text, feedback in self.options.items())
-        return (f'{_STYLE}\n<div class="nnbook-quiz" id="{self.id}">\n'
-                f'<div class="nnbook-quiz-question">{html.escape(self.question)}</div>\n'
-                f'{buttons}\n<div class="nnbook-quiz-feedback" aria-live="polite"></div>\n</div>'
+        return (f'{_STYLE}\n<div class="nnbook-quiz" id="{self.id}" role="group" aria-labelledby="{self.id}-q">\n'
+                f'<p class="nnbook-quiz-question" id="{self.id}-q">{html.escape(self.question)}</p>\n'
+                f'{buttons}\n<div class="nnbook-quiz-feedback" role="status" aria-live="polite"></div>\n</div>'
                 + _SCRIPT % {"id": self.id})
 
     def __repr__(self):   # what a plain-text front end shows

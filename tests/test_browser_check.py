@@ -2,6 +2,7 @@
 what it reads from the HTML files. (The browser part runs in `make html-check`.)"""
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 
@@ -52,16 +53,45 @@ def test_static_problems_finds_tracebacks_and_missing_images(tmp_path):
     assert browser_check.static_problems(page) == []
 
 
+def test_image_alt_problems_names_missing_empty_and_path_alt_texts():
+    images = [{"src": "a.png", "alt": "Loss curves of four learning rates"},
+              {"src": "b.png", "alt": None}, {"src": "c.png", "alt": ""},
+              {"src": "data:image/png;base64,AAAA", "alt": "../_images/960ba79e.png"},
+              {"src": "e.png", "alt": "logo"}]
+    problems = browser_check.image_alt_problems(images)
+    assert len(problems) == 3
+    assert "image 2 (b.png) has no alt attribute" in problems[0]
+    assert "image 3 (c.png)" in problems[1] and "empty" in problems[1]
+    assert "image 4 (data:…)" in problems[2] and "names a file or a path" in problems[2]
+
+
+def test_axe_summary_counts_rules_and_elements():
+    assert browser_check.axe_summary([]) == "0"
+    assert browser_check.axe_summary([{"id": "color-contrast", "nodes": 3}, {"id": "button-name", "nodes": 1}]) == \
+        "2: color-contrast (3), button-name (1)"
+
+
 def test_table_has_one_row_per_page_with_every_count():
-    good = browser_check.PageResult("chapters/01_x", images=(3, 3), formulas=(40, 40),
-                                    figures=(1, 1), sliders=2, quizzes=(2, 2), colab="ok")
-    bad = browser_check.PageResult("index", console_errors=["boom"], blocked=["https://cdn/x.js"],
+    good = browser_check.PageResult("chapters/01_x", images=(3, 3), alt_texts=(3, 3), formulas=(40, 40),
+                                    assistive=40, figures=(1, 1), sliders=2, quizzes=(2, 2),
+                                    axe={"light": [], "dark": []}, colab="ok")
+    bad = browser_check.PageResult("index", pending=True, console_errors=["boom"],
+                                   blocked=["https://cdn/x.js"], axe={"light": [{"id": "x", "nodes": 2}]},
                                    problems=["1 console error(s): boom"])
     lines = browser_check.table([good, bad]).splitlines()
     assert lines[0].split()[:3] == ["page", "console", "errors"]
-    assert lines[2].split() == ["chapters/01_x", "0", "3/3", "40/40", "1/1", "(2", "sliders)",
-                                "2/2", "0", "ok", "OK"]
-    assert lines[3].split() == ["index", "1", "0/0", "0/0", "0/0", "0/0", "1", "n/a", "FAIL"]
+    assert lines[2].split() == ["chapters/01_x", "0", "3/3", "3/3", "40/40", "(40)", "1/1", "(2", "sliders)",
+                                "2/2", "0", "0", "0", "ok", "OK"]
+    assert lines[3].split() == ["index", "1", "0/0", "0/0", "pending", "0/0", "(0)", "0/0", "0/0", "1:", "x",
+                                "(2)", "-", "1", "n/a", "FAIL"]
+
+
+def test_report_holds_every_page_with_its_axe_results():
+    result = browser_check.PageResult("index", axe={"light": [], "dark": []})
+    report = browser_check.report([result])
+    assert report["axe_tags"] == ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+    assert report["pages"][0]["page"] == "index" and report["pages"][0]["ok"]
+    json.dumps(report)   # it is written as JSON
 
 
 def test_missing_chromium_means_cannot_run(tmp_path):
@@ -69,40 +99,125 @@ def test_missing_chromium_means_cannot_run(tmp_path):
         browser_check.find_chromium(str(tmp_path / "no-such-chromium"))
 
 
-def test_a_quiz_and_a_slider_figure_work_in_a_real_browser(tmp_path):
-    """nnbook.quiz and nnbook.interactive's HTML, in Chromium, offline: the check clicks a wrong and
-    the right option and moves the slider; the page has no console error. Skips (visibly) where
-    Chromium or Playwright is missing; CI's `make html-check` fails instead."""
+# ---- in Chromium: a page that passes every check, and pages that fail each one ----------------
+
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium through Playwright. Skips (visibly) where Chromium, Playwright or axe is missing;
+    CI's `make html-check` fails instead."""
     pytest.importorskip("playwright.sync_api")
-    go = pytest.importorskip("plotly.graph_objects")
+    pytest.importorskip("axe_playwright_python")
     try:
         executable = browser_check.find_chromium(None)
     except browser_check.CannotRun as error:
         pytest.skip(str(error))
-    import numpy as np
-    import plotly
     from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=browser_check.CHROMIUM_ARGS,
+                                              headless=True)
+        yield chromium
+        chromium.close()
 
+
+DESCRIPTION = "Three curves over the unit interval: a line, a parabola and a cubic, one at a time."
+THEME = "<script>document.documentElement.dataset.theme = localStorage.getItem('theme') || 'light';</script>"
+PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+
+
+def powers_figure():
+    go = pytest.importorskip("plotly.graph_objects")
+    import numpy as np
+    x = np.linspace(0, 1, 20)
+    fig = go.Figure([go.Scatter(x=x, y=x ** p, visible=(p == 1)) for p in (1, 2, 3)])
+    fig.update_layout(title="powers of x", sliders=[{"currentvalue": {"prefix": "power: "}, "steps": [
+        {"method": "update", "label": str(p), "args": [{"visible": [q == p for q in (1, 2, 3)]}]}
+        for p in (1, 2, 3)]}])
+    return fig
+
+
+def write_page(folder, name, body, theme=True):
+    import plotly
+    js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    (folder / "style.css").write_text("body { font-family: sans-serif; }")   # axe must not fetch it again
+    (folder / f"{name}.html").write_text(
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{name}</title>'
+        f'<link rel="stylesheet" href="style.css">'
+        f'{THEME if theme else ""}<script src="{js.as_uri()}"></script></head>'
+        f"<body><main>{body}</main></body></html>", encoding="utf8")
+
+
+def test_a_quiz_a_figure_and_an_image_pass_by_keyboard_in_both_themes(browser, tmp_path):
+    """nnbook.quiz and nnbook.interactive's HTML, offline: the first question answered with Tab,
+    Enter and Space, the slider moved with End, an image with a description, no axe violation in
+    the light or the dark theme, no console error."""
     from nnbook.interactive import figure_html
     from nnbook.quiz import Question
 
-    x = np.linspace(0, 1, 20)
-    fig = go.Figure([go.Scatter(x=x, y=x ** p, visible=(p == 1)) for p in (1, 2, 3)])
-    fig.update_layout(sliders=[{"steps": [{"method": "update", "label": str(p),
-                                           "args": [{"visible": [q == p for q in (1, 2, 3)]}]}
-                                          for p in (1, 2, 3)]}])
-    quiz = Question("Which power is a line?", {"1": "yes", "2": "a parabola", "3": "a cubic"}, answer="1")
-    js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    (tmp_path / "page.html").write_text(
-        f'<html><head><script src="{js.as_uri()}"></script></head><body>'
-        f"{figure_html(fig)}{quiz._repr_html_()}</body></html>")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=browser_check.CHROMIUM_ARGS,
-                                             headless=True)
-        try:
-            result = browser_check.check_page(browser, tmp_path, "page", None, tmp_path)
-        finally:
-            browser.close()
-    assert result.figures == (1, 1) and result.sliders == 1, result.problems
-    assert result.quizzes == (1, 1), result.problems
-    assert not result.console_errors, result.console_errors
+    quiz = Question("Which power is a line?", {"2": "a parabola", "1": "yes", "3": "a cubic"}, answer="1")
+    image = f'<img src="data:image/png;base64,{PNG}" alt="A single white pixel, the smallest possible test image.">'
+    fig = powers_figure()
+    fig.update_layout(updatemenus=[{"name": "colour", "buttons": [   # a drop-down: a <select>
+        {"label": "blue", "method": "restyle", "args": [{"line.color": "blue"}]},
+        {"label": "black", "method": "restyle", "args": [{"line.color": "black"}]}]}])
+    write_page(tmp_path, "page", '<p><a href="#">a link before the question</a></p>'
+               f"{quiz._repr_html_()}{figure_html(fig, DESCRIPTION)}{image}")
+    result = browser_check.check_page(browser, tmp_path, "page", None, tmp_path)
+    assert result.ok, result.problems
+    assert result.quizzes == (1, 1) and result.figures == (1, 1) and result.sliders == 1
+    assert result.alt_texts == (1, 1) and result.axe == {"light": [], "dark": []}
+    assert result.details["figures"][0]["description"] == DESCRIPTION
+    assert (tmp_path / "page-quiz.png").is_file() and (tmp_path / "page-dark.png").is_file()
+
+
+def test_each_check_fails_where_it_should(browser, tmp_path):
+    """A path as alt text, a button without a name, text too faint to read, a question whose
+    feedback no screen reader announces, a figure without a description, plotly's own slider
+    (mouse only), a page without the dark theme: each is reported."""
+    from nnbook.interactive import figure_html
+    from nnbook.quiz import Question
+
+    silent = Question("Which power is a line?", {"2": "no", "1": "yes"}, answer="1")._repr_html_()
+    silent = silent.replace('role="status" aria-live="polite"', "")
+    body = (f'<img src="data:image/png;base64,{PNG}" alt="../_images/960ba79e4f31.png">'
+            '<button type="button"></button>'
+            '<p style="color: #bbb; background: #fff">faint text</p>'
+            f"{silent}{figure_html(powers_figure())}"
+            + powers_figure().to_html(full_html=False, include_plotlyjs=False))
+    write_page(tmp_path, "bad", body, theme=False)
+    result = browser_check.check_page(browser, tmp_path, "bad", None, tmp_path)
+    problems = "\n".join(result.problems)
+    assert "its alt text '../_images/960ba79e4f31.png' is no description" in problems
+    assert {"button-name", "color-contrast"} <= {v["id"] for v in result.axe["light"]}, result.axe
+    assert "axe, dark theme: button-name" in problems
+    assert "question 1, by keyboard" in problems and "not an aria-live region" in problems
+    assert "interactive figure 1 has no description" in problems
+    assert "interactive figure 2: its sliders and buttons are plotly's SVG ones" in problems
+    assert "the dark theme did not apply" in problems
+
+
+def test_pages_not_yet_described_count_their_alt_texts_without_failing(browser, tmp_path):
+    write_page(tmp_path, "pending", f'<img src="data:image/png;base64,{PNG}" alt="../_images/960ba79e4f31.png">')
+    result = browser_check.check_page(browser, tmp_path, "pending", None, tmp_path, pending=True)
+    assert result.ok, result.problems
+    assert result.alt_texts == (0, 1) and "names a file or a path" in result.details["alt_texts_not_yet_written"][0]
+
+
+def test_an_animation_played_paused_and_slid_by_keyboard_logs_no_error(browser, tmp_path):
+    """Play, pause and the slider cut each other's animations short; plotly rejects the cut one's
+    promise, which must not become an uncaught error on the page."""
+    go = pytest.importorskip("plotly.graph_objects")
+    from nnbook.interactive import figure_html
+
+    frames = [go.Frame(data=[go.Scatter(y=[0, k, 0])], name=str(k), layout={"title.text": f"peak {k}"})
+              for k in range(1, 12)]
+    fast = {"mode": "immediate", "frame": {"duration": 300, "redraw": True}, "transition": {"duration": 0}}
+    fig = go.Figure(go.Scatter(y=[0, 1, 0]), frames=frames, layout={"title": {"text": "peak 1"}, "yaxis": {"range": [0, 12]}})
+    fig.update_layout(
+        updatemenus=[{"type": "buttons", "buttons": [{"label": "play", "method": "animate", "args": [None, fast]},
+                                                     {"label": "pause", "method": "animate", "args": [[None], fast]}]}],
+        sliders=[{"currentvalue": {"prefix": "peak "}, "steps": [
+            {"label": f.name, "method": "animate", "args": [[f.name], fast]} for f in frames]}])
+    write_page(tmp_path, "animation", figure_html(fig, "A triangle whose peak rises from one to eleven, frame by frame."))
+    result = browser_check.check_page(browser, tmp_path, "animation", None, tmp_path)
+    assert result.ok, result.problems
+    assert result.figures == (1, 1) and not result.console_errors

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from nnbook.plots import plot_confusion_matrix, show_digits
+from nnbook.plots import class_colours, plot_confusion_matrix, show_digits
 
 
 @pytest.fixture(autouse=True)
@@ -30,11 +30,11 @@ def test_show_digits_draws_one_image_per_digit():
     assert axes[3].get_title() == "label 3"
 
 
-def test_show_digits_marks_wrong_predictions_in_red():
-    # a wrong prediction's title names both labels and is red; a right one is black
+def test_show_digits_marks_wrong_predictions_in_words_and_in_red():
+    # a wrong prediction's title names both labels and is the palette's red; a right one is black
     axes = show_digits(digits(2), labels=[1, 2], predicted=[1, 7])
     assert axes[1].get_title() == "pred 7 (true 2)"
-    assert axes[1].title.get_color() == "crimson" and axes[0].title.get_color() == "black"
+    assert axes[1].title.get_color() == class_colours()[0] and axes[0].title.get_color() == "black"
 
 
 def test_show_digits_accepts_tensors_and_images():

@@ -1,4 +1,5 @@
-"""Read the built book as a reader would, in a real browser with no network.
+"""Read the built book as a reader would, in a real browser with no network, with the keyboard
+alone where a reader might have no mouse, and with axe-core's accessibility rules.
 
 Opens every page listed in _toc.yml from _build/html in headless Chromium, driven by
 Playwright (the system's Chromium: `playwright install` is not needed), each page in a fresh
@@ -7,38 +8,47 @@ and counted. On every page it checks:
 
 - no JavaScript error: nothing logged with console.error, no uncaught exception;
 - no request left the disk (the page works offline: MathJax, plotly.js etc. come from _static);
-- every <img> exists on disk and loaded in the browser (naturalWidth > 0);
+- every <img> exists on disk and loaded in the browser (naturalWidth > 0), and has a text
+  alternative: its alt is not missing, empty, a file name or a path (pages of the chapters in
+  tools/alt_texts.py's NOT_YET_DESCRIBED are counted and listed, not failed);
 - every formula was typeset: each `.math` element holds MathJax output, none still shows
-  raw `\\(` / `\\[` delimiters;
+  raw `\\(` / `\\[` delimiters, and each carries MathJax's assistive MathML (what screen readers read);
 - no cell output is a traceback;
 - the Colab launch button of a chapter opens that chapter's notebook:
   <colab_url>/github/<owner>/<repo>/blob/<branch>/<path_to_book>chapters/<name>.ipynb
   (repository and branch from _config.yml); pages that are not notebooks have no Colab button;
-- interactive figures: every plotly figure (`.plotly-graph-div`) is drawn, and moving each of
-  its sliders (a mouse click on another step of the slider, as a reader would) changes the
-  picture;
-- self-checking questions: every question (an element with class `nnbook-quiz`, or a
-  jupyterquiz `.MultipleChoiceQn` / `.ManyChoiceQn` / `.NumericQn`) answers when used:
-  clicking its first choice (button, label or radio/checkbox) -- or, for a question with a
-  text box, typing 0 and pressing Enter -- must change the page's visible text (its feedback).
+- interactive figures (nnbook.interactive): each is drawn, named by its title and (outside
+  NOT_YET_DESCRIBED) described; with the keyboard alone, each button menu (Enter on each button
+  in turn) and each slider (End, or Home at the end) changes the picture;
+- concept questions (nnbook.quiz), with the keyboard alone: the page's first question is reached
+  by Tab from the top of the page; Enter on a wrong option says "Not quite", Tab or Shift+Tab to
+  the right one and Space says "Correct"; the focused option shows a focus ring, the chosen one
+  is marked pressed, and the feedback is in an aria-live region;
+- axe-core (bundled with axe-playwright-python, so no network): every rule tagged WCAG 2.0 or
+  2.1, level A or AA, finds no violation, in the light theme (after the questions were answered)
+  and in the dark theme (the theme's `mode` in localStorage, questions answered wrongly).
   Figures and questions inside a closed dropdown or <details> are opened first, as a reader would.
 
-and saves a full-page screenshot of each page in _build/screenshots/<page>.png. Prints one
-row per page: console errors, images, formulas, interactive figures, quiz answers, blocked
-requests. Exits 1 when a check fails and 2 when the check cannot run at all (Playwright or
-Chromium missing): a check that did not run never passes.
+Saves screenshots in _build/screenshots: <page>.png (full page), <page>-dark.png, and
+<page>-quiz.png (the first question, answered by keyboard); and _build/a11y-report.json: per
+page the axe violations of each theme, every image's alt text and its length in words, every
+interactive figure's title and description. Prints one row per page. Exits 1 when a check fails
+and 2 when the check cannot run at all (Playwright, axe-playwright-python or Chromium missing):
+a check that did not run never passes.
 
-Usage: python tools/browser_check.py [_build/html] [--book .] [--screenshots DIR] [--chromium PATH]
+Usage: python tools/browser_check.py [_build/html] [--book .] [--screenshots DIR] [--report FILE]
+                                     [--chromium PATH]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
 import sys
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import yaml
@@ -46,18 +56,23 @@ import yaml
 from book import pages as book_pages  # tools/book.py: the pages of _toc.yml in reading order
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))   # alt_texts: the list of chapters not yet described
+from alt_texts import NOT_YET_DESCRIBED  # noqa: E402
+
+sys.path.insert(0, str(ROOT))
+from nnbook.plots import alt_text_problem  # noqa: E402
+
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
-QUIZ_SELECTOR = ".nnbook-quiz, .MultipleChoiceQn, .ManyChoiceQn, .NumericQn"
-CHOICE_SELECTOR = "label.MCButton, button, [role=button], input[type=radio], input[type=checkbox], label"
-TEXT_INPUT_SELECTOR = "input[type=text], input[type=number], input:not([type])"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]   # WCAG 2.0 and 2.1, levels A and AA
 TIMEOUT_MS = 30_000
+TAB_LIMIT = 3000          # presses of Tab allowed to reach the first question from the top
 
 
 class CannotRun(Exception):
-    """The check could not run at all (no Playwright, no Chromium, no built book)."""
+    """The check could not run at all (no Playwright, no axe, no Chromium, no built book)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -92,17 +107,42 @@ def static_problems(html_file: Path) -> list[str]:
     return problems
 
 
+def image_alt_problems(images: list[dict]) -> list[str]:
+    """Images whose alt text is missing, empty, a file name or a path: one line each."""
+    problems = []
+    for number, image in enumerate(images, 1):
+        src = image["src"] if not image["src"].startswith("data:") else "data:…"
+        if image["alt"] is None:
+            problems.append(f"image {number} ({src}) has no alt attribute")
+        elif (problem := alt_text_problem(image["alt"], min_words=1)):
+            problems.append(f"image {number} ({src}): its alt text {image['alt'][:60]!r} is no "
+                            f"description: {problem}")
+    return problems
+
+
+def axe_summary(violations: list[dict]) -> str:
+    """'0', or '2: color-contrast (3), image-alt (1)'."""
+    if not violations:
+        return "0"
+    return f"{len(violations)}: " + ", ".join(f"{v['id']} ({v['nodes']})" for v in violations)
+
+
 @dataclass
 class PageResult:
     page: str
+    pending: bool = False                   # a chapter of NOT_YET_DESCRIBED: alt texts counted only
     console_errors: list[str] = field(default_factory=list)
     images: tuple[int, int] = (0, 0)        # (loaded, total)
+    alt_texts: tuple[int, int] = (0, 0)     # (described, total)
     formulas: tuple[int, int] = (0, 0)      # (typeset, total)
-    figures: tuple[int, int] = (0, 0)       # (drawn and, for each slider, changed by it; total)
+    assistive: int = 0                      # typeset formulas that carry assistive MathML
+    figures: tuple[int, int] = (0, 0)       # (drawn, titled, each control works by keyboard; total)
     sliders: int = 0
-    quizzes: tuple[int, int] = (0, 0)       # (answered when used, total)
+    quizzes: tuple[int, int] = (0, 0)       # (answered by keyboard, total)
+    axe: dict = field(default_factory=dict)  # theme -> [{"id", "impact", "help", "nodes", "targets"}]
     blocked: list[str] = field(default_factory=list)
     colab: str = "n/a"
+    details: dict = field(default_factory=dict)   # for the report: alt texts, figure descriptions
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -112,15 +152,25 @@ class PageResult:
 
 def table(results: list[PageResult]) -> str:
     """The per-page summary table (plain text)."""
-    head = ["page", "console errors", "images", "formulas", "interactive figures",
-            "quiz answers", "blocked requests", "colab", "result"]
-    rows = [[r.page, str(len(r.console_errors)), "%d/%d" % r.images, "%d/%d" % r.formulas,
+    head = ["page", "console errors", "images", "alt texts", "formulas (MathML)", "interactive figures",
+            "quiz by keyboard", "axe light", "axe dark", "blocked requests", "colab", "result"]
+    rows = [[r.page, str(len(r.console_errors)), "%d/%d" % r.images,
+             "%d/%d" % r.alt_texts + (" pending" if r.pending else ""),
+             "%d/%d (%d)" % (*r.formulas, r.assistive),
              "%d/%d" % r.figures + (f" ({r.sliders} sliders)" if r.sliders else ""),
-             "%d/%d" % r.quizzes, str(len(r.blocked)), r.colab, "OK" if r.ok else "FAIL"]
+             "%d/%d" % r.quizzes, axe_summary(r.axe.get("light", [])) if "light" in r.axe else "-",
+             axe_summary(r.axe.get("dark", [])) if "dark" in r.axe else "-",
+             str(len(r.blocked)), r.colab, "OK" if r.ok else "FAIL"]
             for r in results]
     widths = [max(len(row[i]) for row in [head, *rows]) for i in range(len(head))]
     line = lambda row: "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
     return "\n".join([line(head), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def report(results: list[PageResult]) -> dict:
+    """The JSON report: per page, what the table counts and the texts behind the counts."""
+    return {"axe_tags": AXE_TAGS, "not_yet_described": NOT_YET_DESCRIBED,
+            "pages": [{key: value for key, value in asdict(r).items()} | {"ok": r.ok} for r in results]}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -146,7 +196,8 @@ WAIT_FOR_MATHJAX = """async () => {
 FORMULAS = r"""() => {
   const all = [...document.querySelectorAll('.math')].filter(el => !el.parentElement.closest('.math'));
   const raw = all.filter(el => !el.querySelector('mjx-container') || /\\\(|\\\[/.test(el.textContent));
-  return {total: all.length, typeset: all.length - raw.length,
+  const assistive = all.filter(el => el.querySelector('mjx-container mjx-assistive-mml math'));
+  return {total: all.length, typeset: all.length - raw.length, assistive: assistive.length,
           raw: raw.slice(0, 3).map(el => el.textContent.trim().slice(0, 60))};
 }"""
 
@@ -160,14 +211,9 @@ IMAGES = """async () => {
       setTimeout(resolve, %d);
     });
   }));
-  return imgs.map(img => ({src: img.getAttribute('src'), width: img.naturalWidth}));
+  return imgs.map(img => ({src: img.getAttribute('src').slice(0, 200), width: img.naturalWidth,
+                           alt: img.getAttribute('alt')}));
 }""" % TIMEOUT_MS
-
-SLIDER_STATE = """(gd, i) => {
-  const s = (gd._fullLayout.sliders || []).filter(s => s.visible !== false)[i];
-  return {active: s.active, steps: s.steps.filter(st => st.visible !== false).length};
-}"""
-
 
 REVEAL = """el => {   // open what a reader would open first: <details> and "Click to show" dropdowns
   for (let d = el.closest('details'); d; d = d.parentElement && d.parentElement.closest('details')) d.open = true;
@@ -175,19 +221,173 @@ REVEAL = """el => {   // open what a reader would open first: <details> and "Cli
     t.classList.remove('toggle-hidden');
 }"""
 
+FOCUS_RING = """el => {   // is the focus visible: an outline or a box shadow on the focused element
+  const s = getComputedStyle(el);
+  return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
+}"""
+
+IS_FOCUSED = "el => el === document.activeElement"
+
+DARK_THEME = "localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark');"
+
+
+def run_axe(page) -> list[dict]:
+    """axe-core's WCAG 2.0/2.1 A and AA rules on the page as it is now: the violations found."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    # preload: false: axe would fetch every stylesheet again by XMLHttpRequest, which file:// pages
+    # refuse (a console error per stylesheet); it reads the styles the page has loaded instead
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"], "preload": False}
+    found = Axe().run(page, options=options).response["violations"]
+    return [{"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": len(v["nodes"]),
+             "targets": [" ".join(map(str, node["target"]))[:120] for node in v["nodes"][:3]]}
+            for v in found]
+
+
+def tab_to(page, target, limit: int = TAB_LIMIT) -> int:
+    """Press Tab from the top of a freshly loaded page until `target` has the focus; return the presses."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if target.evaluate(IS_FOCUSED):
+            return presses
+    raise AssertionError(f"{limit} presses of Tab from the top of the page never reached it")
+
+
+def move_focus(page, options, start: int, end: int) -> None:
+    """From option `start` (focused) to option `end` with Tab or Shift+Tab."""
+    for _ in range(abs(end - start)):
+        page.keyboard.press("Tab" if end > start else "Shift+Tab")
+    if not options.nth(end).evaluate(IS_FOCUSED):
+        raise AssertionError(f"Tab from option {start + 1} did not reach option {end + 1}")
+
+
+def answer_by_keyboard(page, question, first_on_page: bool) -> None:
+    """Answer one nnbook.quiz question with the keyboard only (raises AssertionError on failure)."""
+    options = question.locator("button.nnbook-quiz-option")
+    feedback = question.locator(".nnbook-quiz-feedback")
+    if not options.count():
+        raise AssertionError("no option buttons")
+    if feedback.get_attribute("aria-live") not in ("polite", "assertive"):
+        raise AssertionError("its feedback is not an aria-live region: screen readers would not announce it")
+    correct = [options.nth(i).get_attribute("data-correct") == "1" for i in range(options.count())]
+    wrong, right = correct.index(False), correct.index(True)
+    if first_on_page:
+        tab_to(page, options.first)
+    else:
+        options.first.focus()
+    if not options.first.evaluate(FOCUS_RING):
+        raise AssertionError("the focused option shows no focus ring (outline or box shadow)")
+    move_focus(page, options, 0, wrong)
+    page.keyboard.press("Enter")
+    if not feedback.inner_text().startswith("Not quite"):
+        raise AssertionError(f"Enter on a wrong option gave {feedback.inner_text()[:40]!r}, not 'Not quite'")
+    if options.nth(wrong).get_attribute("aria-pressed") != "true":
+        raise AssertionError("the chosen option is not marked aria-pressed")
+    move_focus(page, options, wrong, right)
+    page.keyboard.press(" ")
+    if not feedback.inner_text().startswith("Correct"):
+        raise AssertionError(f"Space on the right option gave {feedback.inner_text()[:40]!r}, not 'Correct'")
+
+
+def check_quizzes(page, result: PageResult, shots: Path) -> None:
+    questions = page.locator(".nnbook-quiz")
+    total, good = questions.count(), 0
+    for i in range(total):
+        question = questions.nth(i)
+        try:
+            question.evaluate(REVEAL)
+            question.scroll_into_view_if_needed(timeout=TIMEOUT_MS)
+            answer_by_keyboard(page, question, first_on_page=(i == 0))
+            good += 1
+            if i == 0:
+                question.screenshot(path=str(shots / f"{Path(result.page).name}-quiz.png"))
+        except Exception as error:
+            result.problems.append(f"question {i + 1}, by keyboard: {type(error).__name__}: "
+                                   f"{str(error).splitlines()[0] if str(error) else ''}")
+    result.quizzes = (good, total)
+
 
 def plot_picture(page, figure) -> bytes:
-    """A screenshot of a plotly figure above its sliders and buttons: the slider's own grip
-    and label move with it, and must not count as the figure changing."""
-    page.mouse.move(0, 0)   # no hover label, and the mode bar that hovering shows goes
+    """A screenshot of a plotly figure without the mode bar and hover labels."""
+    page.mouse.move(0, 0)
     figure.evaluate("gd => gd.querySelectorAll('.modebar-container, .hoverlayer')"
                     ".forEach(el => el.style.visibility = 'hidden')")
-    box = figure.bounding_box()
-    controls = [b for b in (c.bounding_box() for c in
-                            figure.locator("g.slider-container, g.updatemenu-container").all()) if b]
-    bottom = min([box["y"] + box["height"], *[b["y"] for b in controls if b["y"] > box["y"] + 50]])
-    return page.screenshot(clip={"x": box["x"], "y": box["y"], "width": box["width"],
-                                 "height": bottom - box["y"]})
+    return figure.screenshot()
+
+
+def changes_picture(page, figure, control, key: str) -> bool:
+    """Press `key` on the focused `control`; does the figure look different afterwards?"""
+    before = plot_picture(page, figure)
+    control.focus()
+    if not control.evaluate(IS_FOCUSED):
+        raise AssertionError("cannot take the keyboard focus")
+    if not control.evaluate(FOCUS_RING):
+        raise AssertionError("shows no focus ring when focused")
+    page.keyboard.press(key)
+    page.wait_for_timeout(1500)   # let a transition or a few animation frames run
+    return plot_picture(page, figure) != before
+
+
+def check_figure(page, figure, label: str, result: PageResult) -> bool:
+    """Title, description and keyboard controls of one drawn figure; True when all is well."""
+    ok = True
+    title = figure.evaluate("gd => { const t = gd._fullLayout.title; return (t && t.text) || ''; }")
+    box = page.locator(".nnbook-interactive").filter(has=figure)   # nnbook.interactive's <figure>
+    described_by = box.first.get_attribute("aria-describedby") if box.count() else None
+    description = page.evaluate("id => (document.getElementById(id) || {}).textContent || ''", described_by) \
+        if described_by else ""
+    result.details.setdefault("figures", []).append(
+        {"title": title, "description": description, "words": len(description.split())})
+    if not title.strip():
+        result.problems.append(f"{label} has no title (layout.title.text): screen readers cannot name it")
+        ok = False
+    if not description.strip() and not result.pending:
+        result.problems.append(f"{label} has no description (nnbook.interactive.show(fig, description=...))")
+        ok = False
+    plotly_controls = figure.evaluate("gd => ((gd.layout.sliders || []).length + (gd.layout.updatemenus || []).length)")
+    if plotly_controls and not box.count():
+        result.problems.append(f"{label}: its sliders and buttons are plotly's SVG ones, which the keyboard "
+                               "cannot reach: display it with nnbook.interactive.show")
+        return False
+    menus = {}
+    for button in box.locator("button[data-menu]").all():
+        menus.setdefault(button.get_attribute("data-menu"), []).append(button)
+    for menu, buttons in menus.items():
+        try:
+            changed = [changes_picture(page, figure, button, "Enter") for button in buttons]
+        except AssertionError as error:
+            result.problems.append(f"{label}, buttons: {error}")
+            ok = False
+            continue
+        if not any(changed):
+            result.problems.append(f"{label}: none of the buttons {[b.inner_text() for b in buttons]} "
+                                   "changed the figure when pressed with Enter")
+            ok = False
+    for select in box.locator("select[data-menu]").all():
+        try:
+            if not changes_picture(page, figure, select, "ArrowDown"):
+                result.problems.append(f"{label}: its drop-down menu did not change the figure (ArrowDown)")
+                ok = False
+        except AssertionError as error:
+            result.problems.append(f"{label}, drop-down menu: {error}")
+            ok = False
+    sliders = box.locator("input[type=range]").all()
+    result.sliders += len(sliders)
+    for s, slider in enumerate(sliders, 1):
+        name = slider.evaluate("el => el.labels.length ? el.labels[0].textContent : (el.getAttribute('aria-label') || '')")
+        if not name.strip():
+            result.problems.append(f"{label}, slider {s}: no accessible name (a <label>)")
+            ok = False
+        at_end = slider.evaluate("el => el.value === el.max")
+        try:
+            if not changes_picture(page, figure, slider, "Home" if at_end else "End"):
+                result.problems.append(f"{label}, slider {s} ({name}): the figure did not change when "
+                                       "the slider was moved with the keyboard")
+                ok = False
+        except AssertionError as error:
+            result.problems.append(f"{label}, slider {s}: {error}")
+            ok = False
+    return ok
 
 
 def check_figures(page, result: PageResult) -> None:
@@ -204,98 +404,17 @@ def check_figures(page, result: PageResult) -> None:
         except Exception:
             result.problems.append(f"{label} is not drawn (plotly.js not loaded, or hidden)")
             continue
-        n_sliders = figure.evaluate("gd => (gd._fullLayout.sliders || []).filter(s => s.visible !== false).length")
-        result.sliders += n_sliders
-        changed_all = True
-        for s in range(n_sliders):
-            state = figure.evaluate(SLIDER_STATE, s)
-            if state["steps"] < 2:
-                result.problems.append(f"{label}, slider {s + 1}: fewer than two steps")
-                changed_all = False
-                continue
-            target = state["steps"] - 1 if state["active"] != state["steps"] - 1 else 0
-            slider = figure.locator("g.slider-container").nth(s)
-            tick = slider.locator("rect.slider-tick-rect").nth(target).bounding_box()
-            grip = slider.locator("rect.slider-grip-rect").first.bounding_box()
-            if not tick or not grip:
-                result.problems.append(f"{label}, slider {s + 1}: not visible on the page")
-                changed_all = False
-                continue
-            before = plot_picture(page, figure)
-            page.mouse.click(tick["x"] + tick["width"] / 2, grip["y"] + grip["height"] / 2)
-            try:
-                page.wait_for_function(
-                    "([gd, i, t]) => (gd._fullLayout.sliders || []).filter(s => s.visible !== false)[i].active === t",
-                    arg=[figure.element_handle(), s, target], timeout=5000)
-            except Exception:
-                result.problems.append(f"{label}, slider {s + 1}: did not move to step {target + 1} when clicked")
-                changed_all = False
-                continue
-            page.wait_for_timeout(1500)   # let a transition finish
-            if plot_picture(page, figure) == before:
-                result.problems.append(f"{label}, slider {s + 1}: the figure did not change when it moved")
-                changed_all = False
-        good += changed_all
+        good += check_figure(page, figure, label, result)
     result.figures = (good, total)
 
 
-def check_quizzes(page, result: PageResult) -> None:
-    questions = page.locator(QUIZ_SELECTOR)
-    count = questions.count()
-    indices = [i for i in range(count)      # the outermost question elements only
-               if not questions.nth(i).evaluate(f"el => !!el.parentElement.closest({QUIZ_SELECTOR!r})")]
-    good = 0
-    for n, i in enumerate(indices, 1):
-        question = questions.nth(i)
-        label = f"question {n}"
-        try:
-            question.evaluate(REVEAL)
-            question.scroll_into_view_if_needed(timeout=TIMEOUT_MS)
-            before = page.evaluate("() => document.body.innerText")
-            options = question.locator("button.nnbook-quiz-option")
-            if options.count():   # nnbook.quiz: a wrong option says so, the right one says "Correct"
-                feedback = question.locator(".nnbook-quiz-feedback")
-                wrong = question.locator('button.nnbook-quiz-option[data-correct="0"]')
-                wrong.first.click(timeout=5000)
-                if not feedback.inner_text().startswith("Not quite"):
-                    raise AssertionError("a wrong option was not called wrong")
-                question.locator('button.nnbook-quiz-option[data-correct="1"]').first.click(timeout=5000)
-                if not feedback.inner_text().startswith("Correct"):
-                    raise AssertionError("the right option was not called correct")
-                good += 1
-                continue
-            box = question.locator(TEXT_INPUT_SELECTOR)
-            if box.count():
-                box.first.fill("0")
-                buttons = question.locator("button")
-                if buttons.count():
-                    buttons.first.click(timeout=5000)
-                else:
-                    box.first.press("Enter")
-            else:
-                choices = question.locator(CHOICE_SELECTOR)
-                if not choices.count():
-                    result.problems.append(f"{label}: no choice to click and no box to type in")
-                    continue
-                choices.first.click(timeout=5000)
-            page.wait_for_function("before => document.body.innerText !== before", arg=before, timeout=5000)
-            good += 1
-        except Exception as error:
-            result.problems.append(f"{label}: gave no answer when used ({type(error).__name__}: {error})")
-    result.quizzes = (good, len(indices))
-
-
-def check_page(browser, html: Path, page_name: str, expected_colab: str | None,
-               shots: Path) -> PageResult:
-    result = PageResult(page_name)
-    html_file = html / f"{page_name}.html"
-    if not html_file.is_file():
-        result.problems.append(f"{html_file} was not built")
-        return result
-    result.problems += static_problems(html_file)
-
-    context = browser.new_context(viewport={"width": 1280, "height": 900})   # fresh: a first visit
-    blocked = result.blocked
+def open_page(browser, html_file: Path, result: PageResult, dark: bool = False):
+    """A fresh profile (a first visit), the network out of reach, errors and requests recorded."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                  color_scheme="dark" if dark else "light")
+    if dark:
+        context.add_init_script(DARK_THEME)
+    theme = "dark theme: " if dark else ""
 
     def route(route):   # the network is out of reach; the "request" handler counts the attempts
         if route.request.url.startswith(LOCAL_SCHEMES):
@@ -307,59 +426,111 @@ def check_page(browser, html: Path, page_name: str, expected_colab: str | None,
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     page.on("console", lambda msg: msg.type == "error" and result.console_errors.append(
-        f"{msg.text} [{msg.location.get('url', '').rsplit('/', 1)[-1]}:{msg.location.get('lineNumber')}]"))
-    page.on("pageerror", lambda error: result.console_errors.append(f"uncaught: {error}"))
+        f"{theme}{msg.text} [{msg.location.get('url', '').rsplit('/', 1)[-1]}:{msg.location.get('lineNumber')}]"))
+    page.on("pageerror", lambda error: result.console_errors.append(f"{theme}uncaught: {error}"))
     page.on("request", lambda request: None if request.url.startswith(LOCAL_SCHEMES)
-            else blocked.append(request.url))
-    try:
-        page.goto(html_file.as_uri(), wait_until="load", timeout=TIMEOUT_MS)
+            else result.blocked.append(request.url))
+    page.goto(html_file.as_uri(), wait_until="load", timeout=TIMEOUT_MS)
+    if (waited := page.evaluate(WAIT_FOR_MATHJAX)):
+        result.problems.append(theme + waited)
+    return context, page
 
+
+def check_colab(page, result: PageResult, expected_colab: str | None) -> None:
+    colab = page.eval_on_selector_all("a.dropdown-item[href*='colab.research.google.com']",   # the launch button, not links in the text
+                                      "links => links.map(a => a.href)")
+    if expected_colab is None:
+        result.colab = "n/a" if not colab else "unexpected"
+        if colab:
+            result.problems.append(f"a page that is not a notebook has a Colab button: {colab[0]}")
+    elif not colab:
+        result.colab = "missing"
+        result.problems.append(f"no Colab button (expected {expected_colab})")
+    elif any(link != expected_colab for link in colab):
+        result.colab = "wrong"
+        result.problems.append(f"Colab button opens {colab[0]}, expected {expected_colab}")
+    else:
+        result.colab = "ok"
+
+
+def check_light(browser, html_file: Path, result: PageResult, expected_colab: str | None, shots: Path) -> None:
+    context, page = open_page(browser, html_file, result)
+    try:
         images = page.evaluate(IMAGES)
         broken = [img["src"] for img in images if not img["width"]]
         result.images = (len(images) - len(broken), len(images))
         result.problems += [f"image {src} did not load" for src in broken[:5]]
+        alt_problems = image_alt_problems(images)
+        result.alt_texts = (len(images) - len(alt_problems), len(images))
+        result.details["images"] = [{"alt": img["alt"], "words": len((img["alt"] or "").split())}
+                                    for img in images]
+        if result.pending:
+            result.details["alt_texts_not_yet_written"] = alt_problems
+        else:
+            result.problems += alt_problems
 
-        if (waited := page.evaluate(WAIT_FOR_MATHJAX)):
-            result.problems.append(waited)
         formulas = page.evaluate(FORMULAS)
-        result.formulas = (formulas["typeset"], formulas["total"])
+        result.formulas, result.assistive = (formulas["typeset"], formulas["total"]), formulas["assistive"]
         if formulas["raw"]:
             result.problems.append("formulas not typeset, e.g. " + " | ".join(formulas["raw"]))
+        if formulas["assistive"] < formulas["typeset"]:
+            result.problems.append(f"{formulas['typeset'] - formulas['assistive']} typeset formula(s) without "
+                                   "assistive MathML (mjx-assistive-mml): screen readers get no math")
 
-        colab = page.eval_on_selector_all("a.dropdown-item[href*='colab.research.google.com']",   # the launch button, not links in the text
-                                          "links => links.map(a => a.href)")
-        if expected_colab is None:
-            result.colab = "n/a" if not colab else "unexpected"
-            if colab:
-                result.problems.append(f"a page that is not a notebook has a Colab button: {colab[0]}")
-        elif not colab:
-            result.colab = "missing"
-            result.problems.append(f"no Colab button (expected {expected_colab})")
-        elif any(link != expected_colab for link in colab):
-            result.colab = "wrong"
-            result.problems.append(f"Colab button opens {colab[0]}, expected {expected_colab}")
-        else:
-            result.colab = "ok"
-
+        check_colab(page, result, expected_colab)
         if page.evaluate("() => document.body.innerText.includes('Traceback (most recent call last)')") \
                 and "a cell output shows a traceback" not in result.problems:
             result.problems.append("a cell output shows a traceback")
 
-        page.screenshot(path=str(shots / f"{Path(page_name).name}.png"), full_page=True)
+        page.screenshot(path=str(shots / f"{Path(result.page).name}.png"), full_page=True)
+        check_quizzes(page, result, shots)   # first: the first question is reached by Tab from the top
         check_figures(page, result)
-        check_quizzes(page, result)
+        result.axe["light"] = run_axe(page)
         page.wait_for_timeout(300)   # late errors (e.g. from a handler) still count
-    except Exception as error:  # a page the browser cannot work through is a failure, never a skip
-        result.problems.append(f"browser: {type(error).__name__}: {str(error).splitlines()[0]}")
     finally:
         context.close()
 
+
+def check_dark(browser, html_file: Path, result: PageResult, shots: Path) -> None:
+    context, page = open_page(browser, html_file, result, dark=True)
+    try:
+        theme = page.evaluate("() => document.documentElement.dataset.theme")
+        if theme != "dark":
+            result.problems.append(f"the dark theme did not apply (data-theme={theme!r})")
+        page.wait_for_function("() => [...document.querySelectorAll('.plotly-graph-div')]"
+                               ".every(gd => gd._fullLayout)", timeout=TIMEOUT_MS)
+        page.evaluate("""() => document.querySelectorAll('.nnbook-quiz').forEach(q =>
+            q.querySelector('button.nnbook-quiz-option[data-correct="0"]').click())""")   # wrong-answer colours
+        result.axe["dark"] = run_axe(page)
+        page.screenshot(path=str(shots / f"{Path(result.page).name}-dark.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def check_page(browser, html: Path, page_name: str, expected_colab: str | None,
+               shots: Path, pending: bool = False) -> PageResult:
+    result = PageResult(page_name, pending=pending)
+    html_file = html / f"{page_name}.html"
+    if not html_file.is_file():
+        result.problems.append(f"{html_file} was not built")
+        return result
+    result.problems += static_problems(html_file)
+    for theme, check in (("light", lambda: check_light(browser, html_file, result, expected_colab, shots)),
+                         ("dark", lambda: check_dark(browser, html_file, result, shots))):
+        try:
+            check()
+        except Exception as error:  # a page the browser cannot work through is a failure, never a skip
+            result.problems.append(f"browser ({theme} theme): {type(error).__name__}: {str(error).splitlines()[0]}")
+    for theme, violations in result.axe.items():
+        for v in violations:
+            result.problems.append(f"axe, {theme} theme: {v['id']} ({v['impact']}): {v['help']}; "
+                                   f"{v['nodes']} element(s), e.g. {v['targets'][0] if v['targets'] else ''}")
     if result.console_errors:
         result.problems.append(f"{len(result.console_errors)} console error(s): "
                                + " | ".join(result.console_errors[:3]))
-    if blocked:
-        result.problems.append(f"{len(blocked)} request(s) to the network (blocked): "
-                               + ", ".join(blocked[:3]))
+    if result.blocked:
+        result.problems.append(f"{len(result.blocked)} request(s) to the network (blocked): "
+                               + ", ".join(result.blocked[:3]))
     return result
 
 
@@ -369,6 +540,10 @@ def run(html: Path, book: Path, shots: Path, chromium: str | None) -> list[PageR
     except ImportError as error:
         raise CannotRun(f"the playwright package is not installed ({error}); "
                         "pip install playwright (its driver is in the wheel; no browser download needed)")
+    try:
+        import axe_playwright_python  # noqa: F401  (axe-core's JavaScript ships in the wheel)
+    except ImportError as error:
+        raise CannotRun(f"axe-playwright-python is not installed ({error}); pip install axe-playwright-python")
     executable = find_chromium(chromium)
     config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf8"))
     pages = book_pages(book)
@@ -385,7 +560,8 @@ def run(html: Path, book: Path, shots: Path, chromium: str | None) -> list[PageR
         try:
             for name in pages:
                 expected = colab_link(config, name) if (book / f"{name}.ipynb").is_file() else None
-                results.append(check_page(browser, html, name, expected, shots))
+                results.append(check_page(browser, html, name, expected, shots,
+                                          pending=name in NOT_YET_DESCRIBED))
                 print(f"  checked {name}: {'OK' if results[-1].ok else 'FAIL'}", flush=True)
         finally:
             browser.close()
@@ -397,22 +573,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("html", nargs="?", default=str(ROOT / "_build" / "html"))
     parser.add_argument("--book", default=str(ROOT), help="folder with _config.yml and _toc.yml")
     parser.add_argument("--screenshots", help="default: <html>/../screenshots")
+    parser.add_argument("--report", help="default: <html>/../a11y-report.json")
     parser.add_argument("--chromium", help="path of the Chromium binary (default: /usr/bin/chromium, then PATH)")
     args = parser.parse_args(argv)
     html = Path(args.html).resolve()
     shots = Path(args.screenshots).resolve() if args.screenshots else html.parent / "screenshots"
+    report_file = Path(args.report).resolve() if args.report else html.parent / "a11y-report.json"
     try:
         results = run(html, Path(args.book).resolve(), shots, args.chromium)
     except CannotRun as error:
         print(f"browser_check: CANNOT RUN: {error}", file=sys.stderr)
         return 2
+    report_file.write_text(json.dumps(report(results), indent=1, ensure_ascii=False), encoding="utf8")
     print()
     print(table(results))
     for result in results:
         for problem in result.problems:
             print(f"FAIL {result.page}: {problem}")
+    pending = [r for r in results if r.pending]
+    if pending:
+        print(f"\nalt texts not yet written (tools/alt_texts.py NOT_YET_DESCRIBED; counted, not failed): "
+              + ", ".join(f"{r.page} ({r.alt_texts[1] - r.alt_texts[0]} of {r.alt_texts[1]} images)"
+                          for r in pending))
     failed = sum(not r.ok for r in results)
-    print(f"\n{len(results) - failed} pages passed, {failed} failed   (screenshots in {shots})")
+    print(f"\n{len(results) - failed} pages passed, {failed} failed   "
+          f"(screenshots in {shots}, report in {report_file})")
     return 1 if failed else 0
 
 
