@@ -220,7 +220,7 @@ def train(net: ConvNet, X, y, lr: float = 1e-3, num_epochs: int = 3, batch_size:
     if (X_val is None) != (y_val is None):
         raise ValueError("X_val and y_val must be given together (or both left None)")
     rng = np.random.default_rng(check_seed("seed", seed))
-    optimizer = Adam()
+    optimizer = Adam(lr)
     history = {"train_loss": [], "train_acc": [], "epoch_time": []}
     if X_val is not None:
         history["val_acc"] = []
@@ -235,7 +235,7 @@ def train(net: ConvNet, X, y, lr: float = 1e-3, num_epochs: int = 3, batch_size:
                 raise FloatingPointError(f"loss became {loss} in epoch {epoch}; try a smaller learning rate (lr={lr})")
             loss_sum += loss * len(idx)
             correct += int(np.count_nonzero(Z2.argmax(axis=1) == y[idx]))
-            optimizer.step(net.params, net.backward(cache, y[idx]), lr)
+            optimizer.step(net.params, net.backward(cache, y[idx]))
         history["epoch_time"].append(time.perf_counter() - start)
         history["train_loss"].append(loss_sum / len(X))
         history["train_acc"].append(correct / len(X))

@@ -46,6 +46,10 @@ def log_softmax(Z):
     return Z - Z_max - np.log(np.exp(Z - Z_max).sum(axis=1, keepdims=True))  # Z - log sum_k e^{Z_k}
 
 
+def relu(Z):
+    return np.maximum(Z, 0.0)
+
+
 def one_hot(y, num_classes, dtype):
     return np.eye(num_classes, dtype=dtype)[y]  # (n,) labels -> (n, num_classes)
 
@@ -67,7 +71,7 @@ Activation = namedtuple("Activation", ["g", "derivative"])
 ACTIVATIONS = {
     "sigmoid": Activation(sigmoid, lambda Z, A: A * (1 - A)),
     "tanh": Activation(np.tanh, lambda Z, A: 1 - A**2),
-    "relu": Activation(lambda Z: np.maximum(Z, 0.0), lambda Z, A: Z > 0),
+    "relu": Activation(relu, lambda Z, A: Z > 0),
     "leaky_relu": Activation(lambda Z: np.maximum(Z, LEAKY_SLOPE * Z),
                              lambda Z, A: np.where(Z > 0, 1, LEAKY_SLOPE).astype(Z.dtype)),
 }

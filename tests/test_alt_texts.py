@@ -24,8 +24,8 @@ def load_tool(name):
 alt_texts = load_tool("alt_texts")
 browser_check = load_tool("browser_check")
 
-CHAPTERS = [page for page in browser_check.toc_pages(yaml.safe_load((ROOT / "_toc.yml").read_text()))
-            if (ROOT / f"{page}.ipynb").is_file()]
+book = load_tool("book")
+CHAPTERS = [str(path.relative_to(ROOT).with_suffix("")) for path in book.chapters()]
 DESCRIBED = [page for page in CHAPTERS if page not in alt_texts.NOT_YET_DESCRIBED]
 ALT = "Two clouds of points, class 0 lower left and class 1 upper right, overlapping a little."
 
