@@ -41,8 +41,6 @@ from nnbook.plots import MIN_ALT_WORDS, alt_text_problem  # noqa: E402
 # other chapter, new ones included. Remove the list when it is empty.
 NOT_YET_DESCRIBED = [
     "chapters/03_backpropagation",
-    "chapters/05_mnist_mlp_vs_logreg",
-    "chapters/06_cnn",
 ]
 
 PLOT_HELPERS = {"plot_decision_boundary", "plot_activation", "plot_loss_curves", "show_digits",
