@@ -196,6 +196,20 @@ def test_an_old_editions_checks_are_found_by_their_answers_names(chapter):
     assert not any(item.missing for item in found)
 
 
+def test_the_editions_exercise_headings_bound_each_answer(chapter):
+    # make_notebooks.py turns each {exercise} block into a heading "### Exercise 4.1" and keeps some
+    # hidden checks as warnings (code that is not the chapter's): such a cell, before the exercises,
+    # is not the student's code for the first exercise
+    nb = editions.solved(_path(chapter))
+    for number, cell in enumerate([c for c in nb.cells if c.cell_type == "markdown"
+                                   and grade.EXERCISE_BLOCK.search(c.source)], start=1):
+        cell.source = f"### Exercise 9.{number}\n\nThe exercise's text."
+    nb.cells.insert(1, nbformat.v4.new_code_cell('warnings.warn("a hidden check, kept as a warning")'))
+    found = grade.locate(nb, chapter)
+    assert [item.answer for item in found] == [e.answer for e in chapter.exercises]
+    assert not any("hidden check" in code for item in found for code in item.cells)
+
+
 @pytest.mark.parametrize("value, expected", [("3GB", 3 * 2**30), ("1.5g", int(1.5 * 2**30)),
                                              ("512MiB", 512 * 2**20), ("0", 0)])
 def test_parse_memory(value, expected):

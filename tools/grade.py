@@ -65,7 +65,9 @@ TIMEOUT = 60                     # seconds per exercise (its cells and its check
 SETUP_FACTOR = 10                # a set-up cell (the book's code, not the student's) gets 10 x TIMEOUT
 MEMORY = 3 * 2**30
 KILL_GRACE = 5                   # seconds a kernel gets to stop after an interrupt
-EXERCISE_BLOCK = re.compile(r"^[:`]{3,}\{exercise\}", re.M)
+# Where an exercise's statement starts: the chapter's MyST block, or the heading "Exercise 4.1" that
+# the reader's and the student edition (make_notebooks.py) write in its place.
+EXERCISE_BLOCK = re.compile(r"^(?:[:`]{3,}\{exercise\}|#{1,6} Exercise\b)", re.M)
 KERNEL_NAME = "nnbook-grader"
 MAX_NOTEBOOK_BYTES = 100 * 2**20
 
