@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import grade  # noqa: E402
 import grade_wire  # noqa: E402
+import make_notebooks  # noqa: E402  (the editions' exercise headings)
 from nnbook.exercises import check  # noqa: E402
 from nnbook.exercises._core import Feedback  # noqa: E402
 
@@ -203,7 +204,7 @@ def test_the_editions_exercise_headings_bound_each_answer(chapter):
     nb = editions.solved(_path(chapter))
     for number, cell in enumerate([c for c in nb.cells if c.cell_type == "markdown"
                                    and grade.EXERCISE_BLOCK.search(c.source)], start=1):
-        cell.source = f"### Exercise 9.{number}\n\nThe exercise's text."
+        cell.source = f"### {make_notebooks.Context.exercise_title(f'9.{number}')}\n\nThe exercise's text."
     nb.cells.insert(1, nbformat.v4.new_code_cell('warnings.warn("a hidden check, kept as a warning")'))
     found = grade.locate(nb, chapter)
     assert [item.answer for item in found] == [e.answer for e in chapter.exercises]

@@ -316,7 +316,9 @@ class Context:
     heading_level: int = 1
     glued: list[str] = field(default_factory=list)   # the values put in, in order
 
-    def exercise_title(self, number: str | None) -> str:
+    @staticmethod
+    def exercise_title(number: str | None) -> str:
+        """The heading an {exercise} becomes ("Exercise 5.2"); tools/grade.py finds exercises by it."""
         return f"Exercise {number}" if number else "Exercise"
 
 
