@@ -26,7 +26,7 @@ RESULTS_DIR       := $(CURDIR)/_build/results
 BENCH_RESULTS_DIR := $(CURDIR)/_build/bench-results
 TEST_RESULTS_DIR  := $(CURDIR)/_build/test-results
 
-.PHONY: help venv install test test-fast test-colab spread book book-all notebooks student grade plotly-js bench html-check set-repository clean
+.PHONY: help venv install test test-fast test-colab spread book book-all notebooks student workspace lab grade plotly-js bench html-check set-repository clean
 
 help:
 	@echo "make book        build the HTML book into _build/html (re-executes only chapters whose code changed)"
@@ -37,6 +37,8 @@ help:
 	@echo "                 (their reader's edition when make notebooks has written it)"
 	@echo "make notebooks   after make book: the reader's edition for Jupyter/Colab (plain Markdown) into _build/notebooks"
 	@echo "make student     after make book: the student edition (reader's edition without solutions) into _build/student"
+	@echo "make lab         after make book notebooks: copy the chapters you do not have yet into my-notebooks/ and open"
+	@echo "                 JupyterLab there (make workspace: only copy); a chapter you changed is never replaced"
 	@echo "make grade SUBMISSIONS=folder [TIMEOUT=60] [MEMORY=3GB] [CHAPTER=05_...]   grade students' notebooks"
 	@echo "make bench       run each chapter in a fresh kernel; write bench/results.json"
 	@echo "make spread EXP=name [SEEDS=5]   seed spread of a chapter's result (tools/spread/) into bench/spread/"
@@ -114,7 +116,7 @@ book: $(STAMP) plotly-js
 	NNBOOK_RESULTS_DIR=$(RESULTS_DIR) $(VENV)/bin/jupyter-book build -W --keep-going $$(test -e $(READ_ALL) && echo --all) . ; \
 	  status=$$?; $(PY) tools/stale_readers.py after $(JB_CACHE) $(RESULTS_DIR); exit $$status
 	@rm -f $(READ_ALL)
-	$(PY) tools/make_notebooks.py --record-build
+	$(PY) -m tools.make_notebooks --record-build
 
 book-all: $(STAMP) plotly-js
 	@mkdir -p _build
@@ -124,16 +126,28 @@ book-all: $(STAMP) plotly-js
 	NNBOOK_RESULTS_DIR=$(RESULTS_DIR) $(VENV)/bin/jupyter-book build -W --keep-going --all . ; \
 	  status=$$?; $(PY) tools/stale_readers.py after $(JB_CACHE) $(RESULTS_DIR); exit $$status
 	@rm -f $(READ_ALL)
-	$(PY) tools/make_notebooks.py --record-build
+	$(PY) -m tools.make_notebooks --record-build
 
 # The editions for Jupyter and Colab: the chapters with their MyST rewritten into plain Markdown,
 # glued numbers from the last build (so they need `make book` first, and fail when it is stale).
-# The reader's edition also replaces the .ipynb behind the book's download button.
+# The reader's edition also replaces the .ipynb behind the book's download button. They are
+# outputs: a file there that a person changed since it was written is moved to
+# $(WORKSPACE)/moved-aside/ before it is written again (tools/outputs.py), never overwritten.
 notebooks: $(STAMP)
-	$(PY) tools/make_notebooks.py --downloads
+	$(PY) -m tools.make_notebooks --downloads
 
 student: $(STAMP)
-	$(PY) tools/make_notebooks.py --student
+	$(PY) -m tools.make_notebooks --student
+
+# A student's own notebooks: $(WORKSPACE)/ (git-ignored, outside _build/, so no target deletes it),
+# the reader's edition copied in, a chapter the student changed never replaced (the newer edition
+# goes beside it as <chapter>-new.ipynb). `make lab` also opens JupyterLab on it.
+WORKSPACE := my-notebooks
+workspace: $(STAMP)
+	$(PY) -m tools.workspace --into $(WORKSPACE)
+
+lab: workspace
+	$(VENV)/bin/jupyter lab $(WORKSPACE)
 
 # Students' notebooks graded with the book's own checks: FOLDER/grades.csv, FOLDER/feedback/.
 # TIMEOUT: seconds per exercise; MEMORY: per kernel process; CHAPTER: the assigned chapter.
@@ -158,5 +172,8 @@ set-repository:
 	@test -n "$(URL)" || (echo "usage: make set-repository URL=https://github.com/you/nnbook"; exit 2)
 	$(PYTHON) tools/set_repository.py "$(URL)" $(BRANCH)
 
+# Plain python3: a file in the editions that a person changed is moved to $(WORKSPACE)/moved-aside/
+# first (and the tool says so); $(WORKSPACE)/ itself is never touched.
 clean:
+	$(PYTHON) -m tools.outputs aside _build/notebooks _build/student
 	rm -rf _build bench/results.json

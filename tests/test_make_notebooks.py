@@ -25,6 +25,7 @@ import make_notebooks as mn  # noqa: E402
 import make_student  # noqa: E402
 import publish_edition  # noqa: E402
 from make_notebooks import Book, Build, Chapter, EditionError  # noqa: E402
+from tools.outputs import Outputs  # noqa: E402
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 URL = CONFIG["repository"]["url"]
@@ -543,8 +544,7 @@ def test_an_edition_is_committed_as_a_branch_without_touching_the_checkout(tmp_p
     git("init", "-q", "-b", "main", cwd=repo)
     git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "start", cwd=repo)
     edition_dir = tmp_path / "edition"
-    (edition_dir / "chapters").mkdir(parents=True)
-    nbformat.write(notebook(), edition_dir / "chapters" / "01_x.ipynb")
+    Outputs(edition_dir, tmp_path).write("chapters/01_x.ipynb", nbformat.writes(notebook()))
     before = git("status", "--porcelain", cwd=repo), git("branch", "--list", cwd=repo)
     commit = publish_edition.commit_edition(edition_dir, "notebooks", root=repo)
     assert git("ls-tree", "-r", "--name-only", commit, cwd=repo).splitlines() == [

@@ -1,8 +1,8 @@
 """Write the reader's edition of the book: every chapter as a notebook in plain Jupyter Markdown.
 
-    python tools/make_notebooks.py [--out DIR] [--downloads]   make notebooks: _build/notebooks/chapters/
-    python tools/make_notebooks.py --student [--out DIR]       make student:   _build/student/chapters/
-    python tools/make_notebooks.py --record-build              make book: which machine built the book
+    python -m tools.make_notebooks [--out DIR] [--downloads]   make notebooks: _build/notebooks/chapters/
+    python -m tools.make_notebooks --student [--out DIR]       make student:   _build/student/chapters/
+    python -m tools.make_notebooks --record-build              make book: which machine built the book
 
 Students run chapters in Colab or Jupyter, where MyST's roles and directives show as raw text.
 The editions hold the same code cells as the chapters, with the markdown rewritten into what
@@ -58,6 +58,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import make_student  # noqa: E402  (the student edition's solution rules)
 from cells import code_facts, python_source, dotted  # noqa: E402  (the one cell analysis, shared with the grader)
+from tools.outputs import Outputs  # noqa: E402  (never overwrites what a person edited)
 
 EDITION_BRANCHES = {"reader": "notebooks", "student": "student"}   # where book.yml publishes each
 BUILD_RECORD = Path("_build") / "build-machine.json"
@@ -637,27 +638,33 @@ def edition_notebook(nb, chapter: Chapter, book: Book, build: Build, numbers: di
     return nb, ctx
 
 
-def write_editions(out: Path, student: bool = False, root: Path = ROOT, build: Build | None = None):
+def notebook_text(nb) -> str:
+    """The bytes nbformat.write writes for nb, as text."""
+    text = nbformat.writes(nb)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def write_editions(out: Path, student: bool = False, root: Path = ROOT, build: Build | None = None,
+                   outputs: Outputs | None = None):
     """Write every chapter's edition into out/<docname>.ipynb; return {docname: Context}. The
-    student edition also writes nbgrader's source of it into out/nbgrader-source/<name>.ipynb."""
+    student edition also writes nbgrader's source of it into out/nbgrader-source/<name>.ipynb.
+    A file there that a person changed since it was written is moved aside first (tools/outputs.py;
+    `outputs.moved` says where)."""
     book = load_book(root)
     build = build or load_build(book)
     converter = Converter(book)
     numbers = exercise_numbers(book, converter)
+    outputs = outputs or Outputs(out, root)
     written = {}
     for chapter in book.chapters:
         nb = nbformat.read(chapter.path, as_version=4)
         edition, ctx = edition_notebook(nb, chapter, book, build, numbers, converter, student=student)
-        target = Path(out) / f"{chapter.docname}.ipynb"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(edition, target)
+        outputs.write(f"{chapter.docname}.ipynb", notebook_text(edition))
         written[chapter.docname] = ctx
         if student:
             source, _ = edition_notebook(nb, chapter, book, build, numbers, converter,
                                          student=True, solutions=True)
-            target = Path(out) / "nbgrader-source" / f"{Path(chapter.docname).name}.ipynb"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            nbformat.write(source, target)
+            outputs.write(f"nbgrader-source/{Path(chapter.docname).name}.ipynb", notebook_text(source))
     return written
 
 
@@ -674,14 +681,15 @@ def summary(written: dict) -> str:
     return "\n".join(lines)
 
 
-def replace_downloads(edition_dir: Path, root: Path = ROOT) -> list[Path]:
-    """The book's download button serves _build/html/_sources/<page>.ipynb: make it the reader's edition."""
+def replace_downloads(edition_dir: Path, docnames, root: Path = ROOT) -> list[Path]:
+    """The book's download button serves _build/html/_sources/<page>.ipynb: make it the reader's
+    edition of each chapter (docnames; nothing else in edition_dir, such as Jupyter's checkpoints)."""
     replaced = []
-    for edition in sorted(Path(edition_dir).rglob("*.ipynb")):
-        target = root / "_build" / "html" / "_sources" / edition.relative_to(edition_dir)
+    for docname in docnames:
+        target = root / "_build" / "html" / "_sources" / f"{docname}.ipynb"
         if not target.exists():
             raise EditionError(f"{target.relative_to(root)} is missing: build the book first")
-        shutil.copyfile(edition, target)
+        shutil.copyfile(Path(edition_dir) / f"{docname}.ipynb", target)
         replaced.append(target)
     return replaced
 
@@ -693,13 +701,15 @@ def main(argv=None):
     parser.add_argument("--downloads", action="store_true",
                         help="also replace the .ipynb behind the book's download button")
     parser.add_argument("--record-build", action="store_true", help="record the machine that built the book")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the book's folder (default: this checkout)")
     args = parser.parse_args(argv)
     if args.record_build:
-        print(f"build record: {record_build()}")
+        print(f"build record: {record_build(args.root)}")
         return
-    out = args.out or ROOT / "_build" / ("student" if args.student else "notebooks")
+    out = args.out or args.root / "_build" / ("student" if args.student else "notebooks")
+    outputs = Outputs(out, args.root)
     try:
-        written = write_editions(out, student=args.student)
+        written = write_editions(out, student=args.student, root=args.root, outputs=outputs)
         edition = "student" if args.student else "reader's"
         print(f"{edition} edition: {len(written)} chapters in {out}; rewritten per chapter:")
         if args.student:
@@ -708,9 +718,13 @@ def main(argv=None):
         if args.downloads:
             if args.student:
                 raise EditionError("--downloads serves the reader's edition, not the student edition")
-            print(f"download button: {len(replace_downloads(out))} notebooks replaced in _build/html/_sources")
+            replaced = replace_downloads(out, written, args.root)
+            print(f"download button: {len(replaced)} notebooks replaced in _build/html/_sources")
     except (EditionError, make_student.MarkingError) as error:
         sys.exit(f"make_notebooks: {error}")
+    finally:
+        if outputs.moved:
+            print(outputs.report("make_notebooks"))
 
 
 if __name__ == "__main__":

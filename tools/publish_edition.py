@@ -1,7 +1,7 @@
 """Commit an edition of the book as a branch of its own, and push it: what the Colab button opens.
 
-    python tools/publish_edition.py _build/notebooks notebooks [--push origin]
-    python tools/publish_edition.py _build/student student [--push origin]
+    python -m tools.publish_edition _build/notebooks notebooks [--push origin]
+    python -m tools.publish_edition _build/student student [--push origin]
 
 The branch holds the edition's notebooks at the chapters' paths (chapters/*.ipynb) and what the
 Colab install cell and Binder need beside them: the nnbook package, pyproject.toml, README.md
@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from tools.outputs import Outputs
 
 ROOT = Path(__file__).resolve().parents[1]
 BESIDE = ["nnbook", "pyproject.toml", "README.md", "binder"]   # what the install cell and Binder need
@@ -32,10 +35,17 @@ def git(*args, root: Path, env: dict | None = None) -> str:
 
 
 def stage(edition: Path, into: Path, root: Path = ROOT) -> list[str]:
-    """Copy the branch's files into `into`; return their paths, sorted."""
-    notebooks = sorted((edition / "chapters").glob("*.ipynb"))
+    """Copy the branch's files into `into`; return their paths, sorted. The notebooks are those the
+    edition's command wrote in edition/chapters/ (its record, tools/outputs.py), as it wrote them:
+    not Jupyter's checkpoints, nor a notebook a person made or changed there."""
+    written = Outputs(edition, root)
+    notebooks = [edition / name for name in sorted(written.record) if re.fullmatch(r"chapters/[^/]+\.ipynb", name)]
     if not notebooks:
         raise ValueError(f"{edition}/chapters holds no notebook: write the edition first (make notebooks)")
+    changed = [str(path) for path in notebooks if not path.exists() or not written.is_ours(path)]
+    if changed:
+        raise ValueError(f"changed or missing since the edition was written: {', '.join(changed)}: "
+                         f"write the edition again (make notebooks, make student)")
     (into / "chapters").mkdir(parents=True)
     for path in notebooks:
         shutil.copyfile(path, into / "chapters" / path.name)
