@@ -1,4 +1,4 @@
-"""The reader's and student editions for Jupyter and Colab (tools/make_notebooks.py, `make notebooks`).
+"""The reader's and student editions for Jupyter and Colab (tools/editions/, `make notebooks`).
 
 Fixture notebooks test each rule; the real chapters are converted with stand-in glue values (no
 build needed, every construct the chapters use is covered); where a built book exists, the real
@@ -10,22 +10,18 @@ import ast
 import html
 import re
 import subprocess
-import sys
 import warnings
-from pathlib import Path
 
 import nbformat
 import pytest
 import yaml
 from markdown_it import MarkdownIt
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import make_notebooks as mn  # noqa: E402
-import make_student  # noqa: E402
-import publish_edition  # noqa: E402
-from make_notebooks import Book, Build, Chapter, EditionError  # noqa: E402
-from tools.outputs import Outputs  # noqa: E402
+from tools import make_student, publish_edition
+from tools.editions.book import ROOT, Book, Build, Chapter, EditionError, load_book, load_build, record_build
+from tools.editions.convert import Converter, exercise_numbers
+from tools.editions.edition import edition_notebook, write_editions
+from tools.outputs import Outputs
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 URL = CONFIG["repository"]["url"]
@@ -60,7 +56,7 @@ def notebook(*cells):
 
 
 BOOK = Book(ROOT, CONFIG, [Chapter(DOC, ROOT / f"{DOC}.ipynb", 3)])
-CONVERTER = mn.Converter(BOOK)
+CONVERTER = Converter(BOOK)
 
 
 def fixture_build(**glue):
@@ -73,7 +69,7 @@ def fixture_build(**glue):
 
 
 def edition(*cells, student=False, numbers=None, **glue):
-    nb, ctx = mn.edition_notebook(notebook(*cells), BOOK.chapters[0], BOOK, fixture_build(**glue),
+    nb, ctx = edition_notebook(notebook(*cells), BOOK.chapters[0], BOOK, fixture_build(**glue),
                                   numbers if numbers is not None else {"ex-first": "3.1", "ex-second": "3.2"},
                                   CONVERTER, student=student)
     return nb, ctx
@@ -228,7 +224,7 @@ def test_a_chapter_without_the_install_cell_fails():
     nb = notebook()
     nb.cells[0] = code("x = 1")
     with pytest.raises(EditionError, match="first cell must be the hidden cell that installs"):
-        mn.edition_notebook(nb, BOOK.chapters[0], BOOK, fixture_build(), {}, CONVERTER)
+        edition_notebook(nb, BOOK.chapters[0], BOOK, fixture_build(), {}, CONVERTER)
 
 
 def test_the_edition_is_valid_without_outputs_and_the_source_is_untouched():
@@ -236,7 +232,7 @@ def test_the_edition_is_valid_without_outputs_and_the_source_is_untouched():
     cell.outputs = [nbformat.v4.new_output("stream", text="1\n")]
     cell.execution_count = 1
     source = notebook(cell)
-    nb, _ = mn.edition_notebook(source, BOOK.chapters[0], BOOK, fixture_build(), {}, CONVERTER)
+    nb, _ = edition_notebook(source, BOOK.chapters[0], BOOK, fixture_build(), {}, CONVERTER)
     nbformat.validate(nb)
     assert nb.cells[2].outputs == [] and nb.cells[2].execution_count is None
     assert source.cells[2].outputs and source.cells[0].source == INSTALL
@@ -328,9 +324,9 @@ class Anything(dict):
         return self
 
 
-REAL = mn.load_book(ROOT)
-REAL_CONVERTER = mn.Converter(REAL)
-NUMBERS = mn.exercise_numbers(REAL, REAL_CONVERTER)
+REAL = load_book(ROOT)
+REAL_CONVERTER = Converter(REAL)
+NUMBERS = exercise_numbers(REAL, REAL_CONVERTER)
 STAND_IN = Build(glue=Anything(lambda key: "1.5"), labels=Anything(lambda label: (f"somewhere.html#{label}", label)),
                  docs=Anything(lambda doc: (f"{doc}.html", doc)), machine="no machine", date="never")
 
@@ -347,7 +343,7 @@ def stand_in_editions(request):
     out = {}
     for chapter in REAL.chapters:
         source = nbformat.read(chapter.path, as_version=4)
-        out[chapter.docname] = (source, *mn.edition_notebook(source, chapter, REAL, STAND_IN, NUMBERS,
+        out[chapter.docname] = (source, *edition_notebook(source, chapter, REAL, STAND_IN, NUMBERS,
                                                              REAL_CONVERTER, student=request.param))
     return request.param, out
 
@@ -475,11 +471,11 @@ def test_the_code_is_the_chapters_code(docname, stand_in_editions):
 @pytest.fixture(scope="module")
 def built_editions(tmp_path_factory):
     try:
-        build = mn.load_build(REAL)
+        build = load_build(REAL)
     except EditionError as error:
         pytest.skip(f"no usable book build: {error}")
     out = tmp_path_factory.mktemp("notebooks")
-    return out, mn.write_editions(out, root=ROOT, build=build)
+    return out, write_editions(out, root=ROOT, build=build)
 
 
 @pytest.mark.parametrize("docname", [c.docname for c in REAL.chapters])
@@ -501,11 +497,11 @@ def test_without_a_build_the_tool_says_to_build(tmp_path):
     (tmp_path / "chapters").mkdir()
     nbformat.write(notebook(), tmp_path / "chapters" / "01_neuron.ipynb")
     with pytest.raises(EditionError, match=r"jupyter_execute/chapters/01_neuron.ipynb is missing: run `make book` first"):
-        mn.write_editions(tmp_path / "out", root=tmp_path)
+        write_editions(tmp_path / "out", root=tmp_path)
 
 
 def test_the_build_record_names_the_machine_and_the_day(tmp_path):
-    record = mn.record_build(tmp_path)
+    record = record_build(tmp_path)
     data = yaml.safe_load(record.read_text())
     assert data["machine"].startswith("a ") and " cores" in data["machine"] and "Python 3." in data["machine"]
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", data["date"])
@@ -524,7 +520,7 @@ def test_chapters_are_numbered_as_jupyter_book_numbers_them(tmp_path, numbered, 
     (tmp_path / "chapters").mkdir()
     for name in "abcd":
         (tmp_path / "chapters" / f"{name}.ipynb").write_text("{}")
-    assert [c.number for c in mn.load_book(tmp_path).chapters] == expected
+    assert [c.number for c in load_book(tmp_path).chapters] == expected
 
 
 # --- publishing a branch ------------------------------------------------------------------------------

@@ -3,9 +3,10 @@ asks (bench, instructors, make_student, browser_check, the tests), so the chapte
 down twice. Parsed with sphinx_external_toc, the parser Jupyter Book itself uses, so a toc the build
 accepts is read here the same way.
 
-    from book import chapters, pages     # tools/ is on sys.path for the tools and the tests
-    chapters()    # [Path(".../chapters/01_neuron.ipynb"), ...]
-    pages()       # ["index", "notation", "chapters/01_neuron", ..., "instructors"]
+    from tools.book import chapters, pages
+    chapters()          # [Path(".../chapters/01_neuron.ipynb"), ...]
+    pages()             # ["index", "notation", "chapters/01_neuron", ..., "instructors"]
+    chapter_numbers()   # {"notation": None, "chapters/01_neuron": 1, ..., "instructors": None}
 """
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ ROOT = Path(__file__).resolve().parents[1]
 CHAPTER_FOLDER = "chapters"
 
 
+def _docname(name: str) -> str:
+    return re.sub(r"\.(ipynb|md|rst)$", "", name)  # a file may be named with its extension
+
+
 def pages(root: Path = ROOT) -> list[str]:
     """Every page of root/_toc.yml in reading order (the root page, then each file depth first), as
     Sphinx document names: paths relative to root, without extension."""
@@ -26,7 +31,7 @@ def pages(root: Path = ROOT) -> list[str]:
     order: list[str] = []
 
     def walk(docname: str) -> None:
-        order.append(re.sub(r"\.(ipynb|md|rst)$", "", docname))  # a file may be named with its extension
+        order.append(_docname(docname))
         for subtree in site_map[docname].subtrees:
             for item in subtree.items:
                 if not isinstance(item, FileItem):  # a glob or a URL: no fixed page to read
@@ -40,3 +45,19 @@ def pages(root: Path = ROOT) -> list[str]:
 def chapters(root: Path = ROOT) -> list[Path]:
     """The chapter notebooks (the pages in chapters/), in the order of root/_toc.yml."""
     return [Path(root) / f"{page}.ipynb" for page in pages(root) if page.startswith(f"{CHAPTER_FOLDER}/")]
+
+
+def chapter_numbers(root: Path = ROOT, continuous: bool = True) -> dict[str, int | None]:
+    """The number Jupyter Book shows for each entry of the root page's parts (None: a part that is not
+    `numbered`). `continuous` (_config.yml html.use_multitoc_numbering, true by default): the numbers
+    run on across parts; otherwise each part starts again at 1."""
+    site_map = parse_toc_yaml(Path(root) / "_toc.yml")
+    numbers, number = {}, 0
+    for part in site_map[site_map.root.docname].subtrees:
+        if not continuous:
+            number = 0
+        for item in part.items:
+            if part.numbered:
+                number += 1
+            numbers[_docname(str(item))] = number if part.numbered else None
+    return numbers

@@ -1,6 +1,7 @@
 """Write the student edition of the book: every chapter without its solutions.
 
-    python tools/make_student.py [OUT]        (make student; OUT defaults to _build/student)
+    python -m tools.make_student [OUT]        (OUT defaults to _build/student; `make student` runs
+                                              tools/make_notebooks.py --student, which uses this)
 
 writes OUT/chapters/ (the student edition) and OUT/nbgrader-source/.
 
@@ -27,12 +28,13 @@ from pathlib import Path
 
 import nbformat
 
-from book import chapters
+from tools.book import chapters   # (tools/grade.py reads the chapter list as make_student.chapters)
+from tools.exercise_calls import CHECK_CALL, check_calls
 
 ROOT = Path(__file__).resolve().parents[1]
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 STUB = 'raise NotImplementedError("write your code here")'
-CHECK_KEY = re.compile(r"""\bcheck\(\s*["']([^"'\n]+)["']""")   # check("<key>", answer): the key
+CHECK_KEY = CHECK_CALL   # the one check-call pattern, for tests/test_student_edition.py; code: check_calls
 
 
 def nbgrader(kind, key, points=1):
@@ -81,9 +83,9 @@ def student_notebook(nb, name="notebook", chapter=None, solutions=False):
     chapter = chapter or (name.removesuffix(".ipynb") if name.endswith(".ipynb") else None)
     if chapter:
         nb.metadata.setdefault("nnbook", {})["chapter"] = chapter
-    keys = [(index, CHECK_KEY.search(cell.source)) for index, cell in enumerate(nb.cells)
-            if cell.cell_type == "code" and "solution" not in cell.metadata.get("tags", [])]
-    keys = [(index, match.group(1)) for index, match in keys if match]
+    keys = [(index, calls[0].key) for index, cell in enumerate(nb.cells)
+            if cell.cell_type == "code" and "solution" not in cell.metadata.get("tags", [])
+            and (calls := check_calls(cell.source))]
     grade_ids = set()
 
     def mark(cell, kind, key):   # nbgrader wants every grade_id once
