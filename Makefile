@@ -111,10 +111,10 @@ book: $(STAMP) plotly-js
 	@new="$$($(code_hash))"; if [ "$$new" != "$$(cat $(CODE_HASH) 2>/dev/null)" ]; then \
 	  echo "book: nnbook/ or the requirements changed since the last build: every chapter runs again"; \
 	  rm -rf $(JB_CACHE); echo "$$new" > $(CODE_HASH); touch $(READ_ALL); fi
-	$(PY) tools/instructors.py _build/instructors
-	$(PY) tools/stale_readers.py before $(JB_CACHE) $(RESULTS_DIR) $(READ_ALL)
+	$(PY) -m tools.instructors _build/instructors
+	$(PY) -m tools.stale_readers before $(JB_CACHE) $(RESULTS_DIR) $(READ_ALL)
 	NNBOOK_RESULTS_DIR=$(RESULTS_DIR) $(VENV)/bin/jupyter-book build -W --keep-going $$(test -e $(READ_ALL) && echo --all) . ; \
-	  status=$$?; $(PY) tools/stale_readers.py after $(JB_CACHE) $(RESULTS_DIR); exit $$status
+	  status=$$?; $(PY) -m tools.stale_readers after $(JB_CACHE) $(RESULTS_DIR); exit $$status
 	@rm -f $(READ_ALL)
 	$(PY) -m tools.make_notebooks --record-build
 
@@ -122,9 +122,9 @@ book-all: $(STAMP) plotly-js
 	@mkdir -p _build
 	rm -rf $(JB_CACHE) $(RESULTS_DIR)
 	@$(code_hash) > $(CODE_HASH); touch $(READ_ALL)
-	$(PY) tools/instructors.py _build/instructors
+	$(PY) -m tools.instructors _build/instructors
 	NNBOOK_RESULTS_DIR=$(RESULTS_DIR) $(VENV)/bin/jupyter-book build -W --keep-going --all . ; \
-	  status=$$?; $(PY) tools/stale_readers.py after $(JB_CACHE) $(RESULTS_DIR); exit $$status
+	  status=$$?; $(PY) -m tools.stale_readers after $(JB_CACHE) $(RESULTS_DIR); exit $$status
 	@rm -f $(READ_ALL)
 	$(PY) -m tools.make_notebooks --record-build
 
@@ -157,20 +157,20 @@ grade: $(STAMP)
 	  $(if $(MEMORY),--memory $(MEMORY)) $(if $(CHAPTER),--chapter $(CHAPTER))
 
 bench: $(STAMP)
-	NNBOOK_RESULTS_DIR=$(BENCH_RESULTS_DIR) $(PY) tools/bench.py
+	NNBOOK_RESULTS_DIR=$(BENCH_RESULTS_DIR) $(PY) -m tools.bench
 
 # The seed spread of one chapter experiment (tools/spread/*.py) into bench/spread/EXP.json.
 spread: $(STAMP)
 	@test -n "$(EXP)" || (echo "usage: make spread EXP=name [SEEDS=5]"; exit 2)
-	$(PY) tools/seed_spread.py $(EXP) --seeds $(or $(SEEDS),5)
+	$(PY) -m tools.seed_spread $(EXP) --seeds $(or $(SEEDS),5)
 
 html-check: $(STAMP)   # CHROMIUM=/path/to/chrome to use another binary than /usr/bin/chromium
-	$(PY) tools/browser_check.py _build/html $(if $(CHROMIUM),--chromium $(CHROMIUM))
+	$(PY) -m tools.browser_check _build/html $(if $(CHROMIUM),--chromium $(CHROMIUM))
 
 # Plain python3, no virtual environment: the tool only edits text.
 set-repository:
 	@test -n "$(URL)" || (echo "usage: make set-repository URL=https://github.com/you/nnbook"; exit 2)
-	$(PYTHON) tools/set_repository.py "$(URL)" $(BRANCH)
+	$(PYTHON) -m tools.set_repository "$(URL)" $(BRANCH)
 
 # Plain python3: a file in the editions that a person changed is moved to $(WORKSPACE)/moved-aside/
 # first (and the tool says so); $(WORKSPACE)/ itself is never touched.

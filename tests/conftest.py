@@ -2,14 +2,12 @@
 absent) and a machine without a network (so that offline behaviour is tested everywhere)."""
 
 import os
-import sys
 from pathlib import Path
 from urllib.error import URLError
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))  # the tools import tools/book.py as `book`, as they do when run
 
 
 @pytest.fixture

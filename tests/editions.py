@@ -1,14 +1,11 @@
 """Notebooks made from the real chapters for the grader's and the student edition's tests:
 the student edition as `make student` writes it, and the same with every stub replaced by the
 chapter's reference solution (what a student who solved everything hands in)."""
-import sys
 from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-from make_student import BEGIN, END, nbgrader, student_notebook  # noqa: E402
+from tools.make_student import BEGIN, END, nbgrader, student_notebook
 
 
 def source(path):

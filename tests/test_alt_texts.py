@@ -1,54 +1,21 @@
 """Every figure of a chapter is described in words (tools/alt_texts.py): the chapters themselves,
 and the rules on small notebooks, each shown to fail where it should."""
 
-import importlib.util
-import sys
-import warnings
-from pathlib import Path
-
 import nbformat
 import pytest
-import yaml
+from tools import alt_texts, book
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def load_tool(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module   # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-alt_texts = load_tool("alt_texts")
-browser_check = load_tool("browser_check")
-
-book = load_tool("book")
+ROOT = book.ROOT
 CHAPTERS = [str(path.relative_to(ROOT).with_suffix("")) for path in book.chapters()]
-DESCRIBED = [page for page in CHAPTERS if page not in alt_texts.NOT_YET_DESCRIBED]
 ALT = "Two clouds of points, class 0 lower left and class 1 upper right, overlapping a little."
 
 
-@pytest.mark.parametrize("chapter", DESCRIBED)
+@pytest.mark.parametrize("chapter", CHAPTERS)
 def test_every_figure_of_the_chapter_is_described(chapter):
     # each figure cell has its alt text in its metadata or passes its figures to show_figure;
     # each interactive figure gets a description
     problems = alt_texts.chapter_problems(ROOT / f"{chapter}.ipynb")
     assert not problems, f"{chapter}:\n" + "\n".join(problems)
-
-
-def test_chapters_not_yet_described_are_listed_and_the_list_only_shrinks():
-    # the list names chapters of the book that still have undescribed figures; one that is
-    # fully described must leave it. The list is printed (pytest's warnings summary).
-    stale = [page for page in alt_texts.NOT_YET_DESCRIBED if page not in CHAPTERS]
-    assert not stale, f"NOT_YET_DESCRIBED lists pages that are not chapters of _toc.yml: {stale}"
-    counts = {page: len(alt_texts.chapter_problems(ROOT / f"{page}.ipynb")) for page in alt_texts.NOT_YET_DESCRIBED}
-    done = [page for page, count in counts.items() if count == 0]
-    assert not done, f"every figure of {done} is described: take them off NOT_YET_DESCRIBED"
-    if counts:
-        warnings.warn("figures not yet described (tools/alt_texts.py NOT_YET_DESCRIBED): "
-                      + ", ".join(f"{page} ({count} problem(s))" for page, count in counts.items()))
 
 
 def notebook(*cells):
@@ -113,9 +80,9 @@ def test_described_or_silent_cells_pass(cells):
 
 
 def test_the_report_lists_every_figure_cell_with_its_words(capsys):
-    # `python tools/alt_texts.py chapter.ipynb` prints each figure cell, how it is described and
-    # the length of a fixed description; it exits 1 when a chapter not on the list breaks a rule
-    chapter = ROOT / f"{DESCRIBED[0]}.ipynb"
+    # `python -m tools.alt_texts chapter.ipynb` prints each figure cell, how it is described and
+    # the length of a fixed description; it exits 1 when a chapter breaks a rule
+    chapter = ROOT / f"{CHAPTERS[0]}.ipynb"
     assert alt_texts.main([str(chapter)]) == 0
     out = capsys.readouterr().out
     assert f"{chapter.name}: " in out and "described by" in out

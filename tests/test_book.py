@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-import book
+from tools import book
 
 ROOT = Path(__file__).resolve().parents[1]
 

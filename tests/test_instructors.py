@@ -1,17 +1,15 @@
 """tools/instructors.py: the computed parts of the instructors' page."""
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 import yaml
 
+from tools import book, instructors
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import book  # noqa: E402
-import instructors  # noqa: E402
 
 
 def test_every_chapter_is_on_the_page_with_its_exercises_and_colab_link(tmp_path):

@@ -38,6 +38,7 @@ def test_an_unsupported_python_is_refused_with_the_versions_to_use(tmp_path, ver
     assert not (tmp_path / "venv").exists()
 
 
+@pytest.mark.slow   # makes a real venv with pip (make test runs it; make test-fast does not)
 def test_a_half_made_venv_is_made_again(tmp_path):
     # a .venv without pip (an interrupted `python -m venv`) no longer fails every make: it is made again
     venv = tmp_path / "venv"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-import book  # tools/book.py
+from tools import book  # tools/book.py
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = book.chapters()  # in the order of _toc.yml (tests/test_book.py: every notebook is listed)

@@ -35,6 +35,7 @@ def wheel(tmp_path_factory):
     return path
 
 
+@pytest.mark.slow   # builds a wheel with pip (make test runs it; make test-fast does not)
 def test_the_wheel_holds_every_file_of_the_package(wheel):
     files = package_files()
     assert "nnbook/exercises/__init__.py" in files and len(files) > 10   # the test looks where it should
@@ -44,6 +45,7 @@ def test_the_wheel_holds_every_file_of_the_package(wheel):
     assert not missing, f"not in the wheel, so missing in Colab: {missing} (pyproject.toml: packages.find)"
 
 
+@pytest.mark.slow   # builds a wheel with pip (make test runs it; make test-fast does not)
 def test_the_wheel_declares_what_pyproject_declares(wheel):
     # Colab installs these and nothing else: the wheel's metadata must list every dependency
     import tomllib

@@ -14,8 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-import book
-import stale_readers
+from tools import book, stale_readers
 
 ROOT = Path(__file__).resolve().parents[1]
 CALL = re.compile(r"""recorded_results\(\s*["']([^"']+)["']""")
@@ -45,7 +44,7 @@ def test_readers_declare_every_chapter_they_read_and_read_only_earlier_ones():
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 @pytest.mark.parametrize("target, runs, folder", [
     ("book", "jupyter-book build", "_build/results"), ("book-all", "jupyter-book build", "_build/results"),
-    ("bench", "tools/bench.py", "_build/bench-results"), ("test", "-m pytest", "_build/test-results")])
+    ("bench", "-m tools.bench", "_build/bench-results"), ("test", "-m pytest", "_build/test-results")])
 def test_every_build_records_results_where_its_readers_read_them(target, runs, folder):
     # each make target that runs chapters gives them one NNBOOK_RESULTS_DIR (report writes, recorded_results
     # reads); the GitHub workflows and .ci/run call these targets
@@ -54,7 +53,7 @@ def test_every_build_records_results_where_its_readers_read_them(target, runs, f
     (line,) = [line for line in dry_run.splitlines() if runs in line]
     assert f"NNBOOK_RESULTS_DIR={ROOT / folder} " in line
     if target.startswith("book"):
-        assert "tools/stale_readers.py after" in dry_run
+        assert "-m tools.stale_readers after" in dry_run
 
 
 # ----- tools/stale_readers.py on a small book with a real execution cache ----------------------

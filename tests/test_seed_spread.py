@@ -1,14 +1,13 @@
 """tools/seed_spread.py: the spread of a seeded result, which the chapters' floors are placed by."""
 import json
 import math
-import sys
 from pathlib import Path
 
 import pytest
 
+from tools import seed_spread
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import seed_spread  # noqa: E402
 
 
 def test_summary_is_mean_and_sample_standard_deviation():

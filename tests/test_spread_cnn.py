@@ -1,13 +1,12 @@
 """tools/spread/cnn.py takes Chapter 7's and 8's code from the notebooks: the cells it needs are there."""
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from tools.spread import cnn
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-from spread import cnn  # noqa: E402
 
 CHAPTER8_NAMES = {"device", "X_train", "ReferenceCNN", "conv_block", "BetterCNN", "train_cnn", "BACKGROUND",
                   "shifted", "BetterCNNWithGAP", "X_test_36", "ResidualBlock", "DeepCNN", "gradient_ratio"}

@@ -1,7 +1,5 @@
 """The book's tools: pointing the book at a fork, and the benchmark runner."""
 
-import importlib.util
-import json
 import shutil
 import subprocess
 import sys
@@ -10,18 +8,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tools import bench
+from tools.set_repository import set_repository
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def load_tool(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = load_tool("bench")
-set_repository = load_tool("set_repository").set_repository
 
 COLAB_CELL = ('import subprocess, sys\nif "google.colab" in sys.modules:\n'
               '    subprocess.run([sys.executable, "-m", "pip", "install", "-q",\n'

@@ -14,11 +14,10 @@ interactive figure* when it calls ``show(...)`` (nnbook.interactive). Cells tagg
    same alt text, so a cell that draws several calls ``show_figure`` once per figure;
 3. every ``show(fig, ...)`` of an interactive figure passes ``description=...``.
 
-``tests/test_alt_texts.py`` applies the rules to every chapter of ``_toc.yml`` except those in
-``NOT_YET_DESCRIBED``, which it names in its output; ``tools/browser_check.py`` checks the
-``<img>`` alt texts of the built pages with the same list.
+``tests/test_alt_texts.py`` applies the rules to every chapter of ``_toc.yml``;
+``tools/browser_check.py`` checks the ``<img>`` alt texts of the built pages.
 
-Usage: python tools/alt_texts.py [chapters/NN_name.ipynb ...]   (default: every chapter)
+Usage: python -m tools.alt_texts [chapters/NN_name.ipynb ...]   (default: every chapter)
 prints each figure cell, how it is described and the description's length in words.
 """
 
@@ -32,14 +31,10 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from nnbook.plots import MIN_ALT_WORDS, alt_text_problem  # noqa: E402
+from nnbook.plots import MIN_ALT_WORDS, alt_text_problem
+from tools.book import chapters
 
-# Chapters whose figures are not described yet. Empty: every chapter's figures are described. A
-# chapter being rewritten may be listed here for a while: the test prints the list, fails when a
-# chapter on it has become fully described (take it off), and checks every other chapter.
-NOT_YET_DESCRIBED: list[str] = []
+ROOT = Path(__file__).resolve().parents[1]
 
 PLOT_HELPERS = {"plot_decision_boundary", "plot_activation", "plot_loss_curves", "show_digits",
                 "plot_confusion_matrix", "scatter_classes"}
@@ -223,17 +218,16 @@ def chapter_problems(path: Path) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    paths = [Path(p) for p in argv] or sorted((ROOT / "chapters").glob("[0-9]*.ipynb"))
+    paths = [Path(p) for p in argv] or chapters()
     failed = 0
     for path in paths:
         cells = figure_cells(nbformat.read(path, as_version=4))
-        pending = f"chapters/{path.stem}" in NOT_YET_DESCRIBED
-        print(f"{path.name}: {len(cells)} figure cell(s){' (not yet described: NOT_YET_DESCRIBED)' if pending else ''}")
+        print(f"{path.name}: {len(cells)} figure cell(s)")
         for cell in cells:
             words = f", {cell.words} words" if cell.words else ""
             state = "; ".join(cell.problems) or f"described by {cell.described_by}{words}"
             print(f"  cell {cell.index:3d} {cell.kind:11s} {state}")
-            failed += bool(cell.problems) and not pending
+            failed += bool(cell.problems)
     print(f"(rule: descriptions of at least {MIN_ALT_WORDS} words, no file names)")
     return 1 if failed else 0
 

@@ -6,7 +6,7 @@ time limit fails it, but a chapter that raises, or that records no results (no
 ``report(...)`` call), does (exit code 1). A cell may run as long as the book build allows
 (``execute: timeout:`` in _config.yml). Kernels talk to the bench over local IPC sockets,
 not TCP, so their logs carry no "running over TCP without encryption" warning.
-Usage: python tools/bench.py [chapters/03_backpropagation.ipynb ...]
+Usage: python -m tools.bench [chapters/03_backpropagation.ipynb ...]
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from book import chapters
+from tools.book import chapters
 from nbclient import NotebookClient
 from nnbook.results import target_met
 from traitlets.config import Config

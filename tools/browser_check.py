@@ -9,16 +9,15 @@ and counted. On every page it checks:
 - no JavaScript error: nothing logged with console.error, no uncaught exception;
 - no request left the disk (the page works offline: MathJax, plotly.js etc. come from _static);
 - every <img> exists on disk and loaded in the browser (naturalWidth > 0), and has a text
-  alternative: its alt is not missing, empty, a file name or a path (pages of the chapters in
-  tools/alt_texts.py's NOT_YET_DESCRIBED are counted and listed, not failed);
+  alternative: its alt is not missing, empty, a file name or a path;
 - every formula was typeset: each `.math` element holds MathJax output, none still shows
   raw `\\(` / `\\[` delimiters, and each carries MathJax's assistive MathML (what screen readers read);
 - no cell output is a traceback;
 - the Colab launch button of a chapter opens that chapter's notebook:
   <colab_url>/github/<owner>/<repo>/blob/<branch>/<path_to_book>chapters/<name>.ipynb
   (repository and branch from _config.yml); pages that are not notebooks have no Colab button;
-- interactive figures (nnbook.interactive): each is drawn, named by its title and (outside
-  NOT_YET_DESCRIBED) described; with the keyboard alone, each button menu (Enter on each button
+- interactive figures (nnbook.interactive): each is drawn, named by its title and
+  described; with the keyboard alone, each button menu (Enter on each button
   in turn) and each slider (End, or Home at the end) changes the picture;
 - concept questions (nnbook.quiz), with the keyboard alone: the page's first question is reached
   by Tab from the top of the page; Enter on a wrong option says "Not quite", Tab or Shift+Tab to
@@ -36,7 +35,7 @@ interactive figure's title and description. Prints one row per page. Exits 1 whe
 and 2 when the check cannot run at all (Playwright, axe-playwright-python or Chromium missing):
 a check that did not run never passes.
 
-Usage: python tools/browser_check.py [_build/html] [--book .] [--screenshots DIR] [--report FILE]
+Usage: python -m tools.browser_check [_build/html] [--book .] [--screenshots DIR] [--report FILE]
                                      [--chromium PATH]
 """
 
@@ -53,14 +52,10 @@ from pathlib import Path
 
 import yaml
 
-from book import pages as book_pages  # tools/book.py: the pages of _toc.yml in reading order
+from nnbook.plots import alt_text_problem
+from tools.book import pages as book_pages  # the pages of _toc.yml in reading order
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))   # alt_texts: the list of chapters not yet described
-from alt_texts import NOT_YET_DESCRIBED  # noqa: E402
-
-sys.path.insert(0, str(ROOT))
-from nnbook.plots import alt_text_problem  # noqa: E402
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -130,7 +125,6 @@ def axe_summary(violations: list[dict]) -> str:
 @dataclass
 class PageResult:
     page: str
-    pending: bool = False                   # a chapter of NOT_YET_DESCRIBED: alt texts counted only
     console_errors: list[str] = field(default_factory=list)
     images: tuple[int, int] = (0, 0)        # (loaded, total)
     alt_texts: tuple[int, int] = (0, 0)     # (described, total)
@@ -155,7 +149,7 @@ def table(results: list[PageResult]) -> str:
     head = ["page", "console errors", "images", "alt texts", "formulas (MathML)", "interactive figures",
             "quiz by keyboard", "axe light", "axe dark", "blocked requests", "colab", "result"]
     rows = [[r.page, str(len(r.console_errors)), "%d/%d" % r.images,
-             "%d/%d" % r.alt_texts + (" pending" if r.pending else ""),
+             "%d/%d" % r.alt_texts,
              "%d/%d (%d)" % (*r.formulas, r.assistive),
              "%d/%d" % r.figures + (f" ({r.sliders} sliders)" if r.sliders else ""),
              "%d/%d" % r.quizzes, axe_summary(r.axe.get("light", [])) if "light" in r.axe else "-",
@@ -169,7 +163,7 @@ def table(results: list[PageResult]) -> str:
 
 def report(results: list[PageResult]) -> dict:
     """The JSON report: per page, what the table counts and the texts behind the counts."""
-    return {"axe_tags": AXE_TAGS, "not_yet_described": NOT_YET_DESCRIBED,
+    return {"axe_tags": AXE_TAGS,
             "pages": [{key: value for key, value in asdict(r).items()} | {"ok": r.ok} for r in results]}
 
 
@@ -341,7 +335,7 @@ def check_figure(page, figure, label: str, result: PageResult) -> bool:
     if not title.strip():
         result.problems.append(f"{label} has no title (layout.title.text): screen readers cannot name it")
         ok = False
-    if not description.strip() and not result.pending:
+    if not description.strip():
         result.problems.append(f"{label} has no description (nnbook.interactive.show(fig, description=...))")
         ok = False
     plotly_controls = figure.evaluate("gd => ((gd.layout.sliders || []).length + (gd.layout.updatemenus || []).length)")
@@ -464,10 +458,7 @@ def check_light(browser, html_file: Path, result: PageResult, expected_colab: st
         result.alt_texts = (len(images) - len(alt_problems), len(images))
         result.details["images"] = [{"alt": img["alt"], "words": len((img["alt"] or "").split())}
                                     for img in images]
-        if result.pending:
-            result.details["alt_texts_not_yet_written"] = alt_problems
-        else:
-            result.problems += alt_problems
+        result.problems += alt_problems
 
         formulas = page.evaluate(FORMULAS)
         result.formulas, result.assistive = (formulas["typeset"], formulas["total"]), formulas["assistive"]
@@ -508,8 +499,8 @@ def check_dark(browser, html_file: Path, result: PageResult, shots: Path) -> Non
 
 
 def check_page(browser, html: Path, page_name: str, expected_colab: str | None,
-               shots: Path, pending: bool = False) -> PageResult:
-    result = PageResult(page_name, pending=pending)
+               shots: Path) -> PageResult:
+    result = PageResult(page_name)
     html_file = html / f"{page_name}.html"
     if not html_file.is_file():
         result.problems.append(f"{html_file} was not built")
@@ -560,8 +551,7 @@ def run(html: Path, book: Path, shots: Path, chromium: str | None) -> list[PageR
         try:
             for name in pages:
                 expected = colab_link(config, name) if (book / f"{name}.ipynb").is_file() else None
-                results.append(check_page(browser, html, name, expected, shots,
-                                          pending=name in NOT_YET_DESCRIBED))
+                results.append(check_page(browser, html, name, expected, shots))
                 print(f"  checked {name}: {'OK' if results[-1].ok else 'FAIL'}", flush=True)
         finally:
             browser.close()
@@ -590,11 +580,6 @@ def main(argv: list[str] | None = None) -> int:
     for result in results:
         for problem in result.problems:
             print(f"FAIL {result.page}: {problem}")
-    pending = [r for r in results if r.pending]
-    if pending:
-        print(f"\nalt texts not yet written (tools/alt_texts.py NOT_YET_DESCRIBED; counted, not failed): "
-              + ", ".join(f"{r.page} ({r.alt_texts[1] - r.alt_texts[0]} of {r.alt_texts[1]} images)"
-                          for r in pending))
     failed = sum(not r.ok for r in results)
     print(f"\n{len(results) - failed} pages passed, {failed} failed   "
           f"(screenshots in {shots}, report in {report_file})")

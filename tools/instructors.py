@@ -1,6 +1,6 @@
 """The computed parts of the instructors' page, written before each book build (make book).
 
-    python tools/instructors.py [OUT]      (default: _build/instructors)
+    python -m tools.instructors [OUT]      (default: _build/instructors)
 
 Reads the book itself — each chapter's opening (objectives, prerequisites, time), its exercise
 blocks, which exercises check themselves (nnbook.exercises), its concept questions — plus the run
@@ -16,10 +16,10 @@ from pathlib import Path
 import nbformat
 import yaml
 
+from nnbook.exercises import registered
+from tools.book import chapters as book_chapters
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from book import chapters as book_chapters  # noqa: E402  (tools/book.py)
-from nnbook.exercises import registered  # noqa: E402
 
 GLUE = re.compile(r"\{glue(?::\w+)?\}`[^`]*`")
 EXERCISE = re.compile(r"^:::\{exercise\}\s*\n:label: (\S+)\n(.*?)^:::", re.M | re.S)

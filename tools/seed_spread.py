@@ -1,6 +1,6 @@
 """Measure how much a chapter's seeded result moves with the seed: the spread its floors need.
 
-    python tools/seed_spread.py EXPERIMENT [--seeds 5] [--first-seed 0]    (make spread EXP=...)
+    python -m tools.seed_spread EXPERIMENT [--seeds 5] [--first-seed 0]    (make spread EXP=...)
 
 An experiment is a function `run(seed) -> {metric name: number}` in a module of tools/spread/
 (one module per chapter, each with a dict `EXPERIMENTS = {name: run}`). It must train exactly
@@ -18,7 +18,6 @@ import json
 import math
 import platform
 import statistics
-import sys
 import time
 from pathlib import Path
 
@@ -29,11 +28,10 @@ SPREAD_DIR = ROOT / "bench" / "spread"
 def experiments() -> dict:
     """Every experiment of tools/spread/*.py, by name."""
     found = {}
-    sys.path.insert(0, str(ROOT / "tools"))
     for path in sorted((ROOT / "tools" / "spread").glob("*.py")):
         if path.name.startswith("_"):
             continue
-        module = importlib.import_module(f"spread.{path.stem}")
+        module = importlib.import_module(f"tools.spread.{path.stem}")
         for name, run in getattr(module, "EXPERIMENTS", {}).items():
             if name in found:
                 raise ValueError(f"experiment {name!r} is defined twice (tools/spread/{path.name})")

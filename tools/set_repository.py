@@ -4,7 +4,7 @@ edition links there) and the URL that every chapter's hidden Colab cell installs
 
 Plain Python 3, no packages: it edits text, so it runs before `make install` has set up
 anything. After writing it reads every file back and fails if the new URL is not there.
-Usage: python3 tools/set_repository.py https://github.com/you/nnbook [BRANCH]
+Usage: python -m tools.set_repository https://github.com/you/nnbook [BRANCH]
 BRANCH sets the branch the Colab and Binder buttons open: `notebooks` (the reader's edition, which
 the book workflow publishes), `student` (the student edition, published beside it) or any other;
 without it the branch stays as it is. The editions' install cells install nnbook from the branch

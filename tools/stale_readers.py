@@ -1,7 +1,7 @@
 """Keep the book's execution cache honest about chapters that show other chapters' results.
 
-    python tools/stale_readers.py before CACHE RESULTS READ_ALL    (make book, before jupyter-book build)
-    python tools/stale_readers.py after CACHE RESULTS              (after it, whether or not it succeeded)
+    python -m tools.stale_readers before CACHE RESULTS READ_ALL    (make book, before jupyter-book build)
+    python -m tools.stale_readers after CACHE RESULTS              (after it, whether or not it succeeded)
 
 Jupyter Book's execution cache (CACHE, _build/.jupyter_cache) keys a chapter on its code cells only.
 A chapter that shows an earlier chapter's recorded numbers (nnbook.results.recorded_results) lists
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import nbformat
 
-from book import chapters
+from tools.book import chapters
 
 STAMPS = ".nnbook-reads.json"  # beside the cache: {cache record hashkey: digest of what it read}
 

@@ -3,7 +3,7 @@
 Each experiment trains what its chapter trains, through the same nnbook functions, with the seed as
 the only change. Chapter 8's networks and its training function are defined in the notebook itself;
 they are taken from there (the code cells that define them, executed as they stand), so that the
-spread is measured on exactly the chapter's code. Run with `python tools/seed_spread.py NAME`.
+spread is measured on exactly the chapter's code. Run with `python -m tools.seed_spread NAME`.
 """
 from __future__ import annotations
 

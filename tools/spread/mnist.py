@@ -3,7 +3,7 @@
 Each run(seed) trains what the chapter trains, through the same nnbook functions and with the same
 settings, the seed being the only change (seed 0 is the chapter's own run), and returns its test and
 validation accuracies in %. Keep these in step with the chapters: a changed setting there needs a
-new spread here (python tools/seed_spread.py NAME --seeds 5).
+new spread here (python -m tools.seed_spread NAME --seeds 5).
 """
 from __future__ import annotations
 

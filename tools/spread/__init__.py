@@ -1,0 +1,1 @@
+"""Seed-spread experiments (tools/seed_spread.py runs them: make spread EXP=name)."""
