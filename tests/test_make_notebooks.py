@@ -1,4 +1,4 @@
-"""The reader's and student editions for Jupyter and Colab (tools/editions/, `make notebooks`).
+"""The reader's and student editions for Jupyter and Colab (tools/notebook_editions/, `make notebooks`).
 
 Fixture notebooks test each rule; the real chapters are converted with stand-in glue values (no
 build needed, every construct the chapters use is covered); where a built book exists, the real
@@ -18,9 +18,9 @@ import yaml
 from markdown_it import MarkdownIt
 
 from tools import make_student, publish_edition
-from tools.editions.book import ROOT, Book, Build, Chapter, EditionError, load_book, load_build, record_build
-from tools.editions.convert import Converter, exercise_numbers
-from tools.editions.edition import edition_notebook, write_editions
+from tools.notebook_editions.book import ROOT, Book, Build, Chapter, EditionError, load_book, load_build, record_build
+from tools.notebook_editions.convert import Converter, exercise_numbers
+from tools.notebook_editions.edition import edition_notebook, write_editions
 from tools.outputs import Outputs
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())

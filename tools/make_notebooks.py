@@ -1,4 +1,4 @@
-"""The editions of the book for Jupyter and Colab, from the command line (the work: tools/editions/).
+"""The editions of the book for Jupyter and Colab, from the command line (the work: tools/notebook_editions/).
 
     python -m tools.make_notebooks [--out DIR] [--downloads]   make notebooks: _build/notebooks/chapters/
     python -m tools.make_notebooks --student [--out DIR]       make student:   _build/student/chapters/
@@ -14,9 +14,9 @@ import sys
 from pathlib import Path
 
 from tools import make_student
-from tools.editions.book import ROOT, EditionError, record_build
-from tools.editions.convert import Context  # noqa: F401  (tests/test_grade.py reads Context.exercise_title here, for now)
-from tools.editions.edition import replace_downloads, summary, write_editions
+from tools.notebook_editions.book import ROOT, EditionError, record_build
+from tools.notebook_editions.convert import Context  # noqa: F401  (tests/test_grade.py reads it here, for now)
+from tools.notebook_editions.edition import replace_downloads, summary, write_editions
 from tools.outputs import Outputs
 
 

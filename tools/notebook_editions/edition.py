@@ -8,9 +8,9 @@ from pathlib import Path
 import nbformat
 
 from tools import make_student
-from tools.editions.book import ROOT, Book, Build, Chapter, EditionError, load_book, load_build
-from tools.editions.convert import Context, Converter, exercise_numbers
-from tools.editions.hidden import plan_hidden_cells, soften_asserts
+from tools.notebook_editions.book import ROOT, Book, Build, Chapter, EditionError, load_book, load_build
+from tools.notebook_editions.convert import Context, Converter, exercise_numbers
+from tools.notebook_editions.hidden import plan_hidden_cells, soften_asserts
 from tools.outputs import Outputs
 
 EDITION_BRANCHES = {"reader": "notebooks", "student": "student"}   # where book.yml publishes each

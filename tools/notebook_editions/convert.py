@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 import nbformat
 
-from tools.editions.book import Book, Build, Chapter, EditionError
-from tools.editions.markdown import (ADMONITIONS, PLAIN_BLOCK, PLAIN_INLINE, Directive, escape_link_text,
+from tools.notebook_editions.book import Book, Build, Chapter, EditionError
+from tools.notebook_editions.markdown import (ADMONITIONS, PLAIN_BLOCK, PLAIN_INLINE, Directive, escape_link_text,
                                      line_offsets, markdown_parser, parse_directive)
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import ast
 
 from tools.cells import code_facts, dotted, python_source
-from tools.editions.book import EditionError
-from tools.editions.markdown import line_offsets
+from tools.notebook_editions.book import EditionError
+from tools.notebook_editions.markdown import line_offsets
 
 CHECK_WARNING = "nnbook check failed"   # tools/colab_path.sh turns exactly these warnings into errors
 

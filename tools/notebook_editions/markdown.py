@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tools.editions.book import EditionError
+from tools.notebook_editions.book import EditionError
 
 ADMONITIONS = {"admonition": None, "attention": "Attention", "caution": "Caution", "danger": "Danger",
                "error": "Error", "hint": "Hint", "important": "Important", "note": "Note",

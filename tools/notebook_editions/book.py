@@ -120,7 +120,8 @@ def load_build(book: Book) -> Build:
     docs = {name: (item[2], item[3]) for name, item in inventory.get("std:doc", {}).items()}
     record_file = book.root / BUILD_RECORD
     if not record_file.exists():
-        raise EditionError(f"{BUILD_RECORD} is missing: `make book` writes it (python -m tools.make_notebooks --record-build)")
+        raise EditionError(f"{BUILD_RECORD} is missing: `make book` writes it "
+                           "(python -m tools.make_notebooks --record-build)")
     record = json.loads(record_file.read_text(encoding="utf-8"))
     return Build(glue, labels, docs, record["machine"], record["date"])
 
