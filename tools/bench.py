@@ -24,6 +24,7 @@ import yaml
 
 from tools.book import chapters
 from nbclient import NotebookClient
+from nnbook.files import write_atomically
 from nnbook.results import target_met
 from traitlets.config import Config
 
@@ -144,7 +145,7 @@ def main(argv: list[str]) -> int:
             report["chapters"][path.stem] = run_chapter(path, results_dir, timeout)
     out = ROOT / "bench" / "results.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(report, indent=2) + "\n")
+    write_atomically(out, json.dumps(report, indent=2) + "\n")
     print_table(report)
     print(f"\nwritten to {out.relative_to(ROOT)}")
     return 0 if all(c["status"] == "ok" for c in report["chapters"].values()) else 1

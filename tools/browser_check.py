@@ -52,6 +52,7 @@ from pathlib import Path
 
 import yaml
 
+from nnbook.files import write_atomically
 from nnbook.plots import alt_text_problem
 from tools.book import pages as book_pages  # the pages of _toc.yml in reading order
 from tools.browser_keyboard import TIMEOUT_MS, check_figures, check_quizzes
@@ -397,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
     except CannotRun as error:
         print(f"browser_check: CANNOT RUN: {error}", file=sys.stderr)
         return 2
-    report_file.write_text(json.dumps(report(results), indent=1, ensure_ascii=False), encoding="utf8")
+    write_atomically(report_file, json.dumps(report(results), indent=1, ensure_ascii=False))
     print()
     print(table(results))
     for result in results:

@@ -16,6 +16,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
+from nnbook.files import write_atomically
 from nnbook.exercises import registered
 from tools.book import chapters as book_chapters
 
@@ -116,8 +117,8 @@ def main(out=ROOT / "_build" / "instructors"):
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     chapters, machine = read_chapters()
-    (out / "at_a_glance.md").write_text(at_a_glance(chapters, machine))
-    (out / "chapter_by_chapter.md").write_text(chapter_by_chapter(chapters))
+    write_atomically(out / "at_a_glance.md", at_a_glance(chapters, machine))
+    write_atomically(out / "chapter_by_chapter.md", chapter_by_chapter(chapters))
     print(f"instructors' page: {len(chapters)} chapters written to {out}")
 
 

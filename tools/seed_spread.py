@@ -21,6 +21,8 @@ import statistics
 import time
 from pathlib import Path
 
+from nnbook.files import write_atomically
+
 ROOT = Path(__file__).resolve().parents[1]
 SPREAD_DIR = ROOT / "bench" / "spread"
 
@@ -89,7 +91,7 @@ def main(argv=None) -> dict:
                            "date": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())}}
     SPREAD_DIR.mkdir(parents=True, exist_ok=True)
     out = SPREAD_DIR / f"{args.experiment}.json"
-    out.write_text(json.dumps(payload, indent=1) + "\n")
+    write_atomically(out, json.dumps(payload, indent=1) + "\n")
     for metric, row in payload["summary"].items():
         print(f"{metric}: mean {row['mean']:.4g}, s {row['s']:.3g}, min {row['min']:.4g}, max {row['max']:.4g} (n={row['n']})")
     print(f"wrote {out}")

@@ -18,6 +18,8 @@ import re
 import sys
 from pathlib import Path
 
+from nnbook.files import write_atomically
+
 ROOT = Path(__file__).resolve().parents[1]
 URL_RULE = re.compile(r"https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 # the `url:` line inside the top-level `repository:` block of _config.yml
@@ -41,28 +43,27 @@ def pages_url(url: str) -> str:
     return f"https://{owner.lower()}.github.io/{repo}/"
 
 
+def config_setting(pattern: re.Pattern, config_text: str, key: str, section: str) -> str:
+    """The value of `section: key:` in the text of _config.yml, found by `pattern`."""
+    match = pattern.search(config_text)
+    if match is None:
+        raise ValueError(f"_config.yml has no `{key}:` under `{section}:`")
+    return match.group(2)
+
+
 def config_baseurl(config_text: str) -> str:
     """The published book's address set in the text of _config.yml."""
-    match = CONFIG_BASEURL.search(config_text)
-    if match is None:
-        raise ValueError("_config.yml has no `baseurl:` under `html:`")
-    return match.group(2)
+    return config_setting(CONFIG_BASEURL, config_text, "baseurl", "html")
 
 
 def config_branch(config_text: str) -> str:
     """The repository branch set in the text of _config.yml."""
-    match = CONFIG_BRANCH.search(config_text)
-    if match is None:
-        raise ValueError("_config.yml has no `branch:` under `repository:`")
-    return match.group(2)
+    return config_setting(CONFIG_BRANCH, config_text, "branch", "repository")
 
 
 def config_url(config_text: str) -> str:
     """The repository URL set in the text of _config.yml."""
-    match = CONFIG_URL.search(config_text)
-    if match is None:
-        raise ValueError("_config.yml has no `url:` under `repository:`")
-    return match.group(2)
+    return config_setting(CONFIG_URL, config_text, "url", "repository")
 
 
 def read_notebook(path: Path) -> dict:
@@ -74,7 +75,7 @@ def write_notebook(notebook: dict, path: Path) -> None:
     # the file keeps its final newline, or its lack of one, so that only the URL changes
     newline = "\n" if path.read_text(encoding="utf-8").endswith("\n") else ""
     text = json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + newline
-    path.write_text(text, encoding="utf-8")
+    write_atomically(path, text)
 
 
 def first_cell_source(notebook: dict) -> str:
@@ -105,7 +106,7 @@ def set_repository(url: str, root: Path = ROOT, branch: str | None = None) -> li
         new_text = CONFIG_BRANCH.sub(lambda m: m.group(1) + branch, new_text, count=1)
     changed = []
     if new_text != config_text:
-        config_path.write_text(new_text, encoding="utf-8")
+        write_atomically(config_path, new_text)
         changed.append(config_path)
     notebooks = sorted((root / "chapters").glob("*.ipynb"))
     for path in notebooks:

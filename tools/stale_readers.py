@@ -27,6 +27,7 @@ from pathlib import Path
 
 import nbformat
 
+from nnbook.files import write_atomically
 from tools.book import chapters
 
 STAMPS = ".nnbook-reads.json"  # beside the cache: {cache record hashkey: digest of what it read}
@@ -92,7 +93,7 @@ def before(cache_folder: Path, results: Path, read_all: Path, root: Path | None 
         cache.remove_cache(records[name].pk)
         print(f"stale_readers: {name} runs again: {why[name]}", file=sys.stderr)
     if stamps_file(cache_folder).is_file():
-        stamps_file(cache_folder).write_text(json.dumps(stamps, indent=1, sort_keys=True) + "\n")
+        write_atomically(stamps_file(cache_folder), json.dumps(stamps, indent=1, sort_keys=True) + "\n")
     if again:
         read_all.parent.mkdir(parents=True, exist_ok=True)
         read_all.touch()
@@ -112,7 +113,7 @@ def after(cache_folder: Path, results: Path, root: Path | None = None) -> None:
         record = cache_record(cache, nb)
         if reads(nb) and record is not None:
             kept[record.hashkey] = stamps.get(record.hashkey) or digest(results, reads(nb))
-    path.write_text(json.dumps(kept, indent=1, sort_keys=True) + "\n")
+    write_atomically(path, json.dumps(kept, indent=1, sort_keys=True) + "\n")
 
 
 def main(argv: list[str]) -> int:
