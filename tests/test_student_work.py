@@ -7,6 +7,9 @@ objects.inv, the build record, the download button's copy), written here instead
 Jupyter Book build. The commands are the tools' own entry points, as `make` runs them.
 """
 import json
+import shutil
+import subprocess
+import sys
 import zlib
 
 import nbformat
@@ -170,3 +173,24 @@ def test_the_record_names_what_was_written(book):
     make_notebooks.main(["--student", "--root", str(book)])
     record = json.loads((book / "_build" / "student" / RECORD).read_text())
     assert sorted(record) == [f"{DOC}.ipynb", "nbgrader-source/01_neuron.ipynb"]
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_clean_moves_edited_files_out_of_build_before_deleting_it(tmp_path):
+    for name in ("tools", "nnbook"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "Makefile", tmp_path)
+    outputs = Outputs(tmp_path / "_build" / "notebooks", tmp_path)
+    outputs.write(f"{DOC}.ipynb", "as written\n")
+    outputs.write("chapters/02_x.ipynb", "as written\n")
+    (tmp_path / "_build" / "notebooks" / f"{DOC}.ipynb").write_text(ANSWER)
+    (tmp_path / "my-notebooks").mkdir()
+    (tmp_path / "my-notebooks" / "01_neuron.ipynb").write_text(ANSWER)
+    run = subprocess.run(["make", "clean", f"PYTHON={sys.executable}"], cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert f"clean: _build/notebooks/{DOC}.ipynb was changed since it was written: moved to " \
+           f"{ASIDE}/_build/notebooks/{DOC}.ipynb" in run.stdout
+    assert not (tmp_path / "_build").exists()
+    assert holds_answer(tmp_path / ASIDE / "_build" / "notebooks" / f"{DOC}.ipynb")
+    assert holds_answer(tmp_path / "my-notebooks" / "01_neuron.ipynb")
+    assert not (tmp_path / ASIDE / "_build" / "notebooks" / "chapters" / "02_x.ipynb").exists()
