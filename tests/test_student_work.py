@@ -125,6 +125,8 @@ def test_the_workspace_keeps_every_edit_across_new_editions(book):
     mine = book / "my-notebooks"
     assert update_workspace(book / "_build" / "notebooks", mine, book) == ["01_neuron.ipynb: copied"]
     edit_in_jupyter(mine / "01_neuron.ipynb")
+    assert update_workspace(book / "_build" / "notebooks", mine, book) == []   # no newer edition yet
+    assert not (mine / "01_neuron-new.ipynb").exists()
 
     build(book, "A newer paragraph.")                      # a pull, then make book notebooks
     make_notebooks.main(["--downloads", "--root", str(book)])

@@ -8,8 +8,9 @@ again by the next `make notebooks`. A student works in `my-notebooks/` (git-igno
 
 - a chapter not in my-notebooks/ yet is copied;
 - a chapter the student has not changed since it was copied is replaced by the newer edition;
-- a chapter the student changed is never touched: the newer edition goes beside it, named
-  `<chapter>-new.ipynb` (replaced on later runs only while nobody has edited it either).
+- a chapter the student changed is never touched: a newer edition than the one they started
+  from goes beside it, named `<chapter>-new.ipynb` (replaced on later runs only while nobody has
+  edited it either).
 
 The chapters are the book's (tools/book.py); nothing else in the edition folder is copied.
 """
@@ -20,7 +21,7 @@ import sys
 from pathlib import Path
 
 from tools.book import chapters
-from tools.outputs import ROOT, WORKSPACE, Outputs
+from tools.outputs import ROOT, WORKSPACE, Outputs, digest
 
 
 def newer_name(name: str) -> str:
@@ -51,6 +52,8 @@ def update_workspace(edition: Path, into: Path, root: Path = ROOT) -> list[str]:
         elif mine.is_ours(target):
             mine.write(chapter.name, new)
             said.append(f"{chapter.name}: you had not changed it: replaced by the newer edition")
+        elif mine.record.get(chapter.name) == digest(new):
+            continue                            # the edition the student started from: nothing newer
         else:
             beside = into / newer_name(chapter.name)
             if beside.exists() and beside.read_bytes() != new and not mine.is_ours(beside):
