@@ -14,7 +14,7 @@ import numpy as np
 from nnbook.checks import check_array, check_number, check_positive_int, check_seed, check_type
 from nnbook.conv import conv2d, conv2d_backward, max_pool2d, max_pool2d_backward
 from nnbook.functional import cross_entropy, cross_entropy_dZ, relu, relu_prime, softmax
-from nnbook.numpy_training import run_epochs
+from nnbook.numpy_training import Module, run_epochs
 from nnbook.optimizers import Adam
 
 __all__ = ["batch_norm", "batch_norm_backward", "ConvNet", "train"]
@@ -89,7 +89,7 @@ def batch_norm_backward(dY: np.ndarray, X: np.ndarray, gamma: np.ndarray, beta: 
 
 # ---- a small CNN -------------------------------------------------------------------------------
 
-class ConvNet:
+class ConvNet(Module):
     """conv (k x k, "same" padding) -> ReLU -> 2 x 2 max-pooling -> dense -> logits, in NumPy.
 
     Parameters, named after the layers: K1: (channels, C_in, k, k), b1: (channels,),
@@ -125,25 +125,11 @@ class ConvNet:
         }
         self.params = {name: P.astype(self.dtype) for name, P in self.params.items()}
         self.decayed = ("K1", "W2")  # weight decay shrinks the kernels and the weights, not the biases
-        self.training = True  # no dropout here: train() and eval() only set this flag, as for the MLP
-
-    def train(self, mode: bool = True) -> ConvNet:
-        """Training mode, as PyTorch's module.train() (nothing in this network depends on it); returns it."""
-        self.training = bool(mode)
-        return self
-
-    def eval(self) -> ConvNet:
-        """Evaluation mode, as PyTorch's module.eval(); returns the network."""
-        return self.train(False)
 
     def __repr__(self) -> str:
         C_out, C_in, k, _ = self.params["K1"].shape
         return (f"ConvNet(in_shape={self.in_shape}, channels={C_out}, kernel_size={k}, "
                 f"num_classes={self.params['b2'].size}, dtype={self.dtype.name!r})")
-
-    def num_parameters(self) -> int:
-        """Number of trainable numbers (kernels, weights and biases)."""
-        return sum(P.size for P in self.params.values())
 
     def _check_X(self, X) -> np.ndarray:
         X = check_array("X", X, ndim=4, layout="(n, C_in, H, W)")

@@ -19,7 +19,7 @@ import numpy as np
 from nnbook.checks import (check_array, check_choice, check_labels, check_number, check_positive_int,
                            check_probability, check_rows, check_seed, check_type)
 from nnbook.functional import ACTIVATIONS, LOSSES  # the math; Chapter 3 imports both from here
-from nnbook.numpy_training import run_epochs
+from nnbook.numpy_training import Module, run_epochs
 from nnbook.optimizers import Optimizer
 
 __all__ = ["MLP", "train", "ACTIVATIONS", "LOSSES", "INITS"]
@@ -32,7 +32,7 @@ INITS = {  # name -> standard deviation of the weights W: (n_in, n_out) of one l
 }
 
 
-class MLP:
+class MLP(Module):
     """A fully connected network: the hidden layers use `activation`, the output layer suits `loss`.
 
     layer_sizes: [n_0, n_1, ..., n_L], at least [n_in, n_out].
@@ -72,19 +72,6 @@ class MLP:
         dropout = f", dropout={self.dropout}" if self.dropout else ""
         return (f"MLP(layer_sizes={self.layer_sizes}, activation={self.activation!r}, "
                 f"loss={self.loss_name!r}, dtype={self.dtype.name!r}{dropout})")
-
-    def train(self, mode: bool = True) -> MLP:
-        """Training mode (dropout on), as PyTorch's module.train(); returns the network."""
-        self.training = bool(mode)
-        return self
-
-    def eval(self) -> MLP:
-        """Evaluation mode (dropout off), as PyTorch's module.eval(); returns the network."""
-        return self.train(False)
-
-    def num_parameters(self) -> int:
-        """Number of trainable numbers (all weights and biases)."""
-        return sum(P.size for P in self.params.values())
 
     def forward(self, X, return_cache: bool = False, *, check_input: bool = True):
         """y_hat: (n, n_out) for X: (n, n_in).

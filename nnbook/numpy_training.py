@@ -1,8 +1,8 @@
 """The one training loop of the book's NumPy networks: Chapter 3's MLP and Chapter 7's ConvNet.
 
 nnbook.numpy_net.train and nnbook.numpy_cnn.train check their arguments once and then call
-`run_epochs`, which does not check each mini-batch again. A network it trains has `params`,
-`decayed` (the names weight decay shrinks), train() / eval(), forward(X, return_cache=True,
+`run_epochs`, which does not check each mini-batch again. A network it trains is a `Module`
+(`params`, `decayed`, train() / eval()) with forward(X, return_cache=True,
 check_input=False) -> (output, cache), backward(cache, y, l2, check_input=False), `_mean_loss(cache, y)`
 (the batch's mean loss, without l2), `_classes(output)`, and loss(X, y) / accuracy(X, y).
 """
@@ -22,7 +22,29 @@ with warnings.catch_warnings():  # without ipywidgets tqdm.auto warns, then draw
 
 from nnbook.optimizers import Optimizer
 
-__all__ = ["run_epochs"]
+__all__ = ["Module", "run_epochs"]
+
+
+class Module:
+    """What the NumPy networks share, a small PyTorch nn.Module: the dict `params`, the names
+    `decayed` of the parameters weight decay shrinks (weights and kernels, not biases), and the mode."""
+
+    params: dict[str, np.ndarray]
+    decayed: tuple[str, ...]
+    training = True  # a new network starts in training mode, as in PyTorch
+
+    def train(self, mode: bool = True) -> Module:
+        """Training mode (dropout on, where there is dropout), as PyTorch's module.train(); returns the network."""
+        self.training = bool(mode)
+        return self
+
+    def eval(self) -> Module:
+        """Evaluation mode (dropout off), as PyTorch's module.eval(); returns the network."""
+        return self.train(False)
+
+    def num_parameters(self) -> int:
+        """Number of trainable numbers (all weights, kernels and biases)."""
+        return sum(P.size for P in self.params.values())
 
 
 def run_epochs(net, X: np.ndarray, y: np.ndarray, optimizer: Optimizer, keys: tuple[str, ...],
