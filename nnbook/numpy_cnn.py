@@ -221,7 +221,8 @@ def train(net: ConvNet, X, y, lr: float = 1e-3, num_epochs: int = 3, batch_size:
     Images are reshuffled every epoch with np.random.default_rng(seed).
     History per epoch: "train_loss" and "train_acc" (averaged over the epoch's mini-batches, before each
     step), "val_acc" (after the epoch, with validation data) and "epoch_time" (seconds of the training steps).
-    Raises FloatingPointError when the loss becomes nan or inf.
+    The loop is the MLP's, nnbook.numpy_training.run_epochs. Raises FloatingPointError when the loss
+    or a parameter becomes nan or inf.
     """
     check_type("net", net, ConvNet, "an nnbook.numpy_cnn.ConvNet")
     lr = check_number("lr", lr, low=0.0, low_open=True)
