@@ -116,17 +116,22 @@ def conv2d_backward(dY: np.ndarray, X: np.ndarray, K: np.ndarray, stride: int = 
     return dX, dK, db
 
 
-def max_pool2d(X: np.ndarray, size: int = 2) -> np.ndarray:
-    """The largest value of each ``size x size`` block: ``(n, C, H, W) -> (n, C, H // size, W // size)``.
-
-    Rows and columns that do not fill a whole block are dropped, as in ``torch.nn.MaxPool2d(size)``.
-    """
+def _check_pooling(X, size):
+    """X as an array (n, C, H, W), size, and the pooled shape (n, C, H // size, W // size)."""
     X = check_array("X", X, ndim=4, layout="(n, C, H, W)")
     size = check_positive_int("size", size)
     n, C, H, W = X.shape
     if size > min(H, W):
         raise ValueError(f"size must fit in the image: size={size} > min(H, W) = {min(H, W)}")
-    H_out, W_out = H // size, W // size
+    return X, size, (n, C, H // size, W // size)
+
+
+def max_pool2d(X: np.ndarray, size: int = 2) -> np.ndarray:
+    """The largest value of each ``size x size`` block: ``(n, C, H, W) -> (n, C, H // size, W // size)``.
+
+    Rows and columns that do not fill a whole block are dropped, as in ``torch.nn.MaxPool2d(size)``.
+    """
+    X, size, (n, C, H_out, W_out) = _check_pooling(X, size)
     blocks = X[:, :, :H_out * size, :W_out * size].reshape(n, C, H_out, size, W_out, size)
     return blocks.max(axis=(3, 5))
 
@@ -138,13 +143,8 @@ def max_pool2d_backward(dY: np.ndarray, X: np.ndarray, size: int = 2) -> np.ndar
     entry that was its maximum and 0 to the others; in a tie, to the first one in row order, as
     PyTorch does. Rows and columns that ``max_pool2d`` dropped get 0. Returns dX: X.shape.
     """
-    X = check_array("X", X, ndim=4, layout="(n, C, H, W)")
+    X, size, (n, C, H_out, W_out) = _check_pooling(X, size)
     dY = check_array("dY", dY, ndim=4, layout="(n, C, H_out, W_out)")
-    size = check_positive_int("size", size)
-    n, C, H, W = X.shape
-    if size > min(H, W):
-        raise ValueError(f"size must fit in the image: size={size} > min(H, W) = {min(H, W)}")
-    H_out, W_out = H // size, W // size
     if dY.shape != (n, C, H_out, W_out):
         raise ValueError(f"dY must have the pooled output's shape {(n, C, H_out, W_out)}, got {dY.shape}")
     blocks = (X[:, :, :H_out * size, :W_out * size]

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from nnbook.checks import check_array, check_choice, check_positive_int, check_seed, check_type
+from nnbook.files import folder_from_env
 
 MNIST_FILES = (
     "train-images-idx3-ubyte",
@@ -20,19 +21,6 @@ MNIST_FILES = (
     "t10k-images-idx3-ubyte",
     "t10k-labels-idx1-ubyte",
 )
-
-
-def folder_from_env(variable: str, name: str) -> Path:
-    """The folder named by environment variable ``variable``, else ``~/.cache/nnbook/<name>``.
-
-    Respects ``XDG_CACHE_HOME``; used for the data (``NNBOOK_DATA``) and the results
-    (``NNBOOK_RESULTS_DIR``), so that nothing is written inside the book's folders.
-    """
-    value = os.environ.get(variable)
-    if value:
-        return Path(value).expanduser()
-    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(cache) / "nnbook" / name
 
 
 def default_data_root() -> Path:

@@ -1,20 +1,20 @@
 """Chapter 7's NumPy CNN: batch normalisation by hand, and a small CNN with its training loop.
 
-Built from nnbook.conv (convolution, max-pooling, their gradients) and nnbook.numpy_net's softmax
-cross-entropy, trained with nnbook.optimizers.Adam. Shapes follow PyTorch: images ``X: (n, C, H, W)``.
+Built from nnbook.conv (convolution, max-pooling, their gradients) and nnbook.functional's ReLU and
+softmax cross-entropy; trained with nnbook.optimizers.Adam by the MLP's loop, nnbook.numpy_training. Shapes follow PyTorch: images ``X: (n, C, H, W)``.
 Written to be read, not tuned; the tests compare every function with PyTorch and autograd.
 """
 
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 
 from nnbook.checks import check_array, check_number, check_positive_int, check_seed, check_type
 from nnbook.conv import conv2d, conv2d_backward, max_pool2d, max_pool2d_backward
-from nnbook.numpy_net import log_softmax, one_hot, relu, softmax
+from nnbook.functional import cross_entropy, cross_entropy_dZ, relu, relu_prime, softmax
+from nnbook.numpy_training import Module, run_epochs
 from nnbook.optimizers import Adam
 
 __all__ = ["batch_norm", "batch_norm_backward", "ConvNet", "train"]
@@ -89,7 +89,7 @@ def batch_norm_backward(dY: np.ndarray, X: np.ndarray, gamma: np.ndarray, beta: 
 
 # ---- a small CNN -------------------------------------------------------------------------------
 
-class ConvNet:
+class ConvNet(Module):
     """conv (k x k, "same" padding) -> ReLU -> 2 x 2 max-pooling -> dense -> logits, in NumPy.
 
     Parameters, named after the layers: K1: (channels, C_in, k, k), b1: (channels,),
@@ -124,15 +124,12 @@ class ConvNet:
             "b2": np.zeros(num_classes),
         }
         self.params = {name: P.astype(self.dtype) for name, P in self.params.items()}
+        self.decayed = ("K1", "W2")  # weight decay shrinks the kernels and the weights, not the biases
 
     def __repr__(self) -> str:
         C_out, C_in, k, _ = self.params["K1"].shape
         return (f"ConvNet(in_shape={self.in_shape}, channels={C_out}, kernel_size={k}, "
                 f"num_classes={self.params['b2'].size}, dtype={self.dtype.name!r})")
-
-    def num_parameters(self) -> int:
-        """Number of trainable numbers (kernels, weights and biases)."""
-        return sum(P.size for P in self.params.values())
 
     def _check_X(self, X) -> np.ndarray:
         X = check_array("X", X, ndim=4, layout="(n, C_in, H, W)")
@@ -151,9 +148,11 @@ class ConvNet:
             raise ValueError(f"y must hold labels in [0, {num_classes}), got {y.min()}..{y.max()}")
         return y
 
-    def forward(self, X, return_cache: bool = False):
-        """Logits Z2: (n, num_classes) for X: (n, C_in, H, W); with return_cache also the dict backward reads."""
-        X = self._check_X(X)
+    def forward(self, X, return_cache: bool = False, *, check_input: bool = True):
+        """Logits Z2: (n, num_classes) for X: (n, C_in, H, W); with return_cache also the dict backward reads.
+
+        check_input=False skips checking X (train checks all of X once, not every mini-batch)."""
+        X = self._check_X(X) if check_input else X
         p = self.params
         Z1 = conv2d(X, p["K1"], p["b1"], padding=self.padding)   # (n, channels, H, W)
         A1 = relu(Z1)
@@ -163,36 +162,49 @@ class ConvNet:
         cache = {"X": X, "Z1": Z1, "A1": A1, "A_flat": A_flat, "Z2": Z2}
         return (Z2, cache) if return_cache else Z2
 
-    def backward(self, cache: dict, y) -> dict[str, np.ndarray]:
+    def backward(self, cache: dict, y, l2: float = 0.0, *, check_input: bool = True) -> dict[str, np.ndarray]:
         """Gradients {"K1": dK1, "b1": db1, "W2": dW2, "b2": db2} of the mean softmax cross-entropy
-        at the forward pass whose cache is given; y: (n,) integer labels."""
-        check_type("cache", cache, dict, "the dict that forward(X, return_cache=True) returns")
-        if set(cache) != {"X", "Z1", "A1", "A_flat", "Z2"}:
-            raise ValueError(f"cache must be the dict of forward(X, return_cache=True), got keys {sorted(cache)}")
+        (plus (l2 / 2) * the sum of squared kernels and weights) at the forward pass whose cache is given.
+
+        y: (n,) integer labels. check_input=False skips checking the arguments (train checks y once)."""
+        if check_input:
+            check_type("cache", cache, dict, "the dict that forward(X, return_cache=True) returns")
+            if set(cache) != {"X", "Z1", "A1", "A_flat", "Z2"}:
+                raise ValueError(f"cache must be the dict of forward(X, return_cache=True), got keys {sorted(cache)}")
+            y, l2 = self._check_y(y, len(cache["X"])), check_number("l2", l2, low=0.0)
         X, Z1, A1, A_flat, Z2 = (cache[key] for key in ("X", "Z1", "A1", "A_flat", "Z2"))
-        y = self._check_y(y, len(X))
         p = self.params
-        dZ2 = (softmax(Z2) - one_hot(y, Z2.shape[1], Z2.dtype)) / len(X)  # (n, num_classes), Chapter 3
+        dZ2 = cross_entropy_dZ(softmax(Z2), y)                             # (n, num_classes), Chapter 3
         dW2 = A_flat.T @ dZ2                                               # like dW = A^T dZ
         db2 = dZ2.sum(axis=0)
         n, C, H, W = A1.shape
         dP1 = (dZ2 @ p["W2"].T).reshape(n, C, H // 2, W // 2)            # back to the pooled maps
         dA1 = max_pool2d_backward(dP1, A1, 2)                              # to each block's maximum
-        dZ1 = dA1 * (Z1 > 0)                                               # ReLU
+        dZ1 = dA1 * relu_prime(Z1, A1)                                     # ReLU
         _, dK1, db1 = conv2d_backward(dZ1, X, p["K1"], padding=self.padding)
-        return {"K1": dK1, "b1": db1, "W2": dW2, "b2": db2}
+        grads = {"K1": dK1, "b1": db1, "W2": dW2, "b2": db2}
+        for name in self.decayed if l2 else ():
+            grads[name] = grads[name] + l2 * p[name]  # + the gradient of (l2 / 2) ||P||^2
+        return grads
 
     def loss(self, X, y) -> float:
         """Mean softmax cross-entropy of the logits on integer labels y: (n,)."""
         Z2 = self.forward(X)
-        y = self._check_y(y, len(Z2))
-        return float(-np.mean(log_softmax(Z2)[np.arange(len(y)), y]))
+        return cross_entropy(Z2, self._check_y(y, len(Z2)))
+
+    def _mean_loss(self, cache: dict, y: np.ndarray) -> float:
+        """The mean softmax cross-entropy of the forward pass whose cache is given."""
+        return cross_entropy(cache["Z2"], y)
+
+    def _classes(self, Z2: np.ndarray) -> np.ndarray:
+        """(n,) the class of the largest logit of each row."""
+        return Z2.argmax(axis=1)
 
     def predict(self, X, batch_size: int = 1000) -> np.ndarray:
         """(n,) the most probable class of each image, computed batch_size images at a time."""
         X = self._check_X(X)
         batch_size = check_positive_int("batch_size", batch_size)
-        return np.concatenate([self.forward(X[i:i + batch_size]).argmax(axis=1)
+        return np.concatenate([self._classes(self.forward(X[i:i + batch_size], check_input=False))
                                for i in range(0, len(X), batch_size)])
 
     def accuracy(self, X, y) -> float:
@@ -209,7 +221,8 @@ def train(net: ConvNet, X, y, lr: float = 1e-3, num_epochs: int = 3, batch_size:
     Images are reshuffled every epoch with np.random.default_rng(seed).
     History per epoch: "train_loss" and "train_acc" (averaged over the epoch's mini-batches, before each
     step), "val_acc" (after the epoch, with validation data) and "epoch_time" (seconds of the training steps).
-    Raises FloatingPointError when the loss becomes nan or inf.
+    The loop is the MLP's, nnbook.numpy_training.run_epochs. Raises FloatingPointError when the loss
+    or a parameter becomes nan or inf.
     """
     check_type("net", net, ConvNet, "an nnbook.numpy_cnn.ConvNet")
     lr = check_number("lr", lr, low=0.0, low_open=True)
@@ -219,26 +232,10 @@ def train(net: ConvNet, X, y, lr: float = 1e-3, num_epochs: int = 3, batch_size:
     y = net._check_y(y, len(X))
     if (X_val is None) != (y_val is None):
         raise ValueError("X_val and y_val must be given together (or both left None)")
-    rng = np.random.default_rng(check_seed("seed", seed))
-    optimizer = Adam(lr)
-    history = {"train_loss": [], "train_acc": [], "epoch_time": []}
+    keys = ("train_loss", "train_acc", "epoch_time")
     if X_val is not None:
-        history["val_acc"] = []
-    for epoch in range(1, num_epochs + 1):
-        start, loss_sum, correct = time.perf_counter(), 0.0, 0
-        order = rng.permutation(len(X))
-        for first in range(0, len(X), batch_size):
-            idx = order[first:first + batch_size]
-            Z2, cache = net.forward(X[idx], return_cache=True)
-            loss = float(-np.mean(log_softmax(Z2)[np.arange(len(idx)), y[idx]]))
-            if not math.isfinite(loss):
-                raise FloatingPointError(f"loss became {loss} in epoch {epoch}; try a smaller learning rate (lr={lr})")
-            loss_sum += loss * len(idx)
-            correct += int(np.count_nonzero(Z2.argmax(axis=1) == y[idx]))
-            optimizer.step(net.params, net.backward(cache, y[idx]))
-        history["epoch_time"].append(time.perf_counter() - start)
-        history["train_loss"].append(loss_sum / len(X))
-        history["train_acc"].append(correct / len(X))
-        if X_val is not None:
-            history["val_acc"].append(net.accuracy(X_val, y_val))
-    return history
+        X_val = net._check_X(X_val)
+        y_val = net._check_y(y_val, len(X_val))
+        keys += ("val_acc",)
+    rng = np.random.default_rng(check_seed("seed", seed))
+    return run_epochs(net, X, y, Adam(lr), keys, num_epochs, batch_size, rng, X_val=X_val, y_val=y_val)

@@ -1,4 +1,4 @@
-"""A multilayer perceptron in NumPy: Chapter 3's network for any number of layers, and its training loop.
+"""A multilayer perceptron in NumPy: Chapter 3's network for any number of layers, and its `train`.
 
 Chapter 3 derives every formula here and writes the one-hidden-layer version; Chapters 4 (XOR) and
 5 (MNIST) import this one. Batches are rows: X is (n, n_0); layer l has W{l}: (n_{l-1}, n_l) and
@@ -6,85 +6,23 @@ b{l}: (n_l,), Z{l} = A{l-1} W{l} + b{l} and A{l} = g(Z{l}), with A0 = X and A{L}
 Written to be read, one line per equation, not tuned: nearly all the time goes into five matrix
 products per batch for one hidden layer (two forward, three backward), which NumPy and PyTorch
 hand to the same kind of BLAS library (Chapter 5 times both; the one speed-up kept is Adam's
-in-place moments, in nnbook.optimizers). The argument checks are at the end of the file.
+in-place moments, in nnbook.optimizers). The activations, the losses and their derivatives are in
+nnbook.functional, the training loop in nnbook.numpy_training; the argument checks end the file.
 """
 
 from __future__ import annotations
 
 import math
-import time
-import warnings
-from collections import namedtuple
 
 import numpy as np
-from tqdm import TqdmWarning
-
-with warnings.catch_warnings():  # without ipywidgets tqdm.auto warns, then draws text bars: fine
-    warnings.simplefilter("ignore", TqdmWarning)
-    from tqdm.auto import tqdm  # a widget in Jupyter and Colab, text elsewhere
 
 from nnbook.checks import (check_array, check_choice, check_labels, check_number, check_positive_int,
                            check_probability, check_rows, check_seed, check_type)
+from nnbook.functional import ACTIVATIONS, LOSSES  # the math; Chapter 3 imports both from here
+from nnbook.numpy_training import Module, run_epochs
 from nnbook.optimizers import Optimizer
 
 __all__ = ["MLP", "train", "ACTIVATIONS", "LOSSES", "INITS"]
-
-LEAKY_SLOPE = 0.01
-
-
-def sigmoid(Z):
-    return 0.5 * (1 + np.tanh(0.5 * Z))  # = 1 / (1 + e^{-Z}), written so that it never overflows
-
-
-def softmax(Z):
-    E = np.exp(Z - Z.max(axis=1, keepdims=True))  # (n, c); every exponent is <= 0: no overflow
-    return E / E.sum(axis=1, keepdims=True)
-
-
-def log_softmax(Z):
-    Z_max = Z.max(axis=1, keepdims=True)  # (n, 1)
-    return Z - Z_max - np.log(np.exp(Z - Z_max).sum(axis=1, keepdims=True))  # Z - log sum_k e^{Z_k}
-
-
-def relu(Z):
-    return np.maximum(Z, 0.0)
-
-
-def one_hot(y, num_classes, dtype):
-    return np.eye(num_classes, dtype=dtype)[y]  # (n,) labels -> (n, num_classes)
-
-
-def mse(Z, Y):
-    return float(np.mean((Z - Y) ** 2))  # over all n * n_out entries, as torch's F.mse_loss
-
-
-def bce(Z, Y):
-    return float(np.mean(np.logaddexp(0, Z) - Y * Z))  # -[y log sigma(z) + (1-y) log(1 - sigma(z))]
-
-
-def cross_entropy(Z, y):
-    return float(-np.mean(log_softmax(Z)[np.arange(len(y)), y]))  # -log softmax(z)_y, averaged
-
-
-# A hidden activation: A = g(Z), and its derivative g'(Z, A), written with A = g(Z) where that is cheaper.
-Activation = namedtuple("Activation", ["g", "derivative"])
-ACTIVATIONS = {
-    "sigmoid": Activation(sigmoid, lambda Z, A: A * (1 - A)),
-    "tanh": Activation(np.tanh, lambda Z, A: 1 - A**2),
-    "relu": Activation(relu, lambda Z, A: Z > 0),
-    "leaky_relu": Activation(lambda Z: np.maximum(Z, LEAKY_SLOPE * Z),
-                             lambda Z, A: np.where(Z > 0, 1, LEAKY_SLOPE).astype(Z.dtype)),
-}
-
-# A loss: the output layer's function (y_hat = output(Z{L})), the mean loss computed from the logits
-# Z{L} (numerically safer than from y_hat), and dZ{L} = dLoss/dZ{L} computed from y_hat and the targets.
-Loss = namedtuple("Loss", ["output", "value", "dZ"])
-LOSSES = {
-    "mse": Loss(lambda Z: Z, mse, lambda Y_hat, Y: 2 * (Y_hat - Y) / Y_hat.size),
-    "bce": Loss(sigmoid, bce, lambda Y_hat, Y: (Y_hat - Y) / len(Y_hat)),
-    "cross_entropy": Loss(softmax, cross_entropy,
-                          lambda Y_hat, y: (Y_hat - one_hot(y, Y_hat.shape[1], Y_hat.dtype)) / len(Y_hat)),
-}
 
 INITS = {  # name -> standard deviation of the weights W: (n_in, n_out) of one layer
     "xavier": lambda n_in, n_out: math.sqrt(2 / (n_in + n_out)),
@@ -94,7 +32,7 @@ INITS = {  # name -> standard deviation of the weights W: (n_in, n_out) of one l
 }
 
 
-class MLP:
+class MLP(Module):
     """A fully connected network: the hidden layers use `activation`, the output layer suits `loss`.
 
     layer_sizes: [n_0, n_1, ..., n_L], at least [n_in, n_out].
@@ -128,33 +66,22 @@ class MLP:
             W = rng.normal(0.0, std(n_in, n_out), size=(n_in, n_out))
             self.params[f"W{l}"] = W.astype(self.dtype)  # (n_{l-1}, n_l)
             self.params[f"b{l}"] = np.zeros(n_out, dtype=self.dtype)  # (n_l,)
+        self.decayed = tuple(f"W{l}" for l in range(1, self.n_layers + 1))  # weight decay: weights, not biases
 
     def __repr__(self) -> str:
         dropout = f", dropout={self.dropout}" if self.dropout else ""
         return (f"MLP(layer_sizes={self.layer_sizes}, activation={self.activation!r}, "
                 f"loss={self.loss_name!r}, dtype={self.dtype.name!r}{dropout})")
 
-    def train(self, mode: bool = True) -> MLP:
-        """Training mode (dropout on), as PyTorch's module.train(); returns the network."""
-        self.training = bool(mode)
-        return self
-
-    def eval(self) -> MLP:
-        """Evaluation mode (dropout off), as PyTorch's module.eval(); returns the network."""
-        return self.train(False)
-
-    def num_parameters(self) -> int:
-        """Number of trainable numbers (all weights and biases)."""
-        return sum(P.size for P in self.params.values())
-
-    def forward(self, X, return_cache: bool = False):
+    def forward(self, X, return_cache: bool = False, *, check_input: bool = True):
         """y_hat: (n, n_out) for X: (n, n_in).
 
         With return_cache=True also the dict {"A0": X, "Z1": Z1, "A1": A1, ..., "ZL": ZL, "AL": y_hat}
         that backward reads; with dropout in training mode it also holds each hidden layer's mask
-        divided by 1 - p, "D1", ..., and A{l} is the activation after dropout.
+        divided by 1 - p, "D1", ..., the activations before dropout, "G1", ..., and A{l} is the one after.
+        check_input=False skips checking X (train checks all of X once, not every mini-batch).
         """
-        X = self._inputs(X)
+        X = self._inputs(X) if check_input else X
         g, output, L = ACTIVATIONS[self.activation].g, LOSSES[self.loss_name].output, self.n_layers
         cache = {"A0": X}  # (n, n_0)
         for l in range(1, L + 1):
@@ -162,19 +89,22 @@ class MLP:
             cache[f"Z{l}"] = Z
             A = g(Z) if l < L else output(Z)  # (n, n_l); A{L} = y_hat
             if l < L and self.training and self.dropout:  # inverted dropout (Chapter 6)
+                cache[f"G{l}"] = A  # g(Z{l}) before dropout, for g' in backward
                 cache[f"D{l}"] = (self.rng.random(A.shape) >= self.dropout).astype(A.dtype) / (1 - self.dropout)
                 A = A * cache[f"D{l}"]  # dropped units are 0, the kept ones scaled by 1 / (1 - p)
             cache[f"A{l}"] = A
         return (cache[f"A{L}"], cache) if return_cache else cache[f"A{L}"]
 
-    def backward(self, cache: dict, y, l2: float = 0.0) -> dict[str, np.ndarray]:
+    def backward(self, cache: dict, y, l2: float = 0.0, *, check_input: bool = True) -> dict[str, np.ndarray]:
         """Backpropagation: {"W1": dW1, "b1": db1, ...}, the gradient of the loss on targets y
         (plus (l2 / 2) * the sum of squared weights) at the forward pass whose cache is given.
 
         cache: the dict of forward(X, return_cache=True); y: as for `loss`.
+        check_input=False skips checking the arguments (train checks y once, not every mini-batch).
         """
-        _check_cache(cache, self.n_layers)
-        y, l2 = self._targets(y, len(cache["A0"])), check_number("l2", l2, low=0.0)
+        if check_input:
+            _check_cache(cache, self.n_layers)
+            y, l2 = self._targets(y, len(cache["A0"])), check_number("l2", l2, low=0.0)
         g_prime, L = ACTIVATIONS[self.activation].derivative, self.n_layers
         # begin: backpropagation (Chapter 3 prints the lines between this comment and the "end" one)
         dZ = LOSSES[self.loss_name].dZ(cache[f"A{L}"], y)  # (n, n_L): (y_hat - y) / n (x 2 / n_L for mse)
@@ -188,7 +118,7 @@ class MLP:
                 dA = dZ @ W.T  # (n, n_l) @ (n_l, n_{l-1}) -> (n, n_{l-1})
                 if f"D{l - 1}" in cache:  # dropout (Chapter 6): back through the kept units, scaled alike
                     dA = dA * cache[f"D{l - 1}"]
-                    A_prev = ACTIVATIONS[self.activation].g(cache[f"Z{l - 1}"])  # g' needs A before dropout
+                    A_prev = cache[f"G{l - 1}"]  # g' needs A before dropout
                 dZ = dA * g_prime(cache[f"Z{l - 1}"], A_prev)  # (n, n_{l-1})
         # end: backpropagation
         return {name: grads[name] for name in self.params}
@@ -209,8 +139,12 @@ class MLP:
         return self._loss(cache, y, l2), self.backward(cache, y, l2)
 
     def _loss(self, cache: dict, y: np.ndarray, l2: float) -> float:
-        penalty = 0.5 * l2 * sum(float(np.sum(W**2)) for name, W in self.params.items() if name[0] == "W")
-        return LOSSES[self.loss_name].value(cache[f"Z{self.n_layers}"], y) + penalty
+        penalty = 0.5 * l2 * sum(float(np.sum(self.params[name]**2)) for name in self.decayed)
+        return self._mean_loss(cache, y) + penalty
+
+    def _mean_loss(self, cache: dict, y: np.ndarray) -> float:
+        """The mean loss of the forward pass whose cache is given, computed from the logits Z{L}."""
+        return LOSSES[self.loss_name].value(cache[f"Z{self.n_layers}"], y)
 
     def predict(self, X) -> np.ndarray:
         """bce: (n,) 0/1 (threshold 0.5); cross_entropy: (n,) the most probable class; mse: y_hat (n, n_out)."""
@@ -272,53 +206,11 @@ def train(net: MLP, X, y, optimizer: Optimizer, num_epochs: int = 10, batch_size
     batch_size = check_positive_int("batch_size", batch_size, allow_none=True)
     l2 = check_number("l2", l2, low=0.0)
     rng = np.random.default_rng(check_seed("seed", seed))
-
-    n = len(X)
-    batch_size = n if batch_size is None else min(batch_size, n)
-    total_steps = num_epochs * math.ceil(n / batch_size)
-    lr = optimizer.lr  # the schedule's starting rate
-    loss_fn, classify = LOSSES[net.loss_name].value, net.loss_name != "mse"
-    history = {key: [] for key in ("train_loss", "train_acc", "val_loss", "val_acc", "lr", "epoch_time")
-               if (classify or "acc" not in key) and (X_val is not None or "val" not in key)}
-    step = 0
-    epochs = tqdm(range(1, num_epochs + 1), desc="epochs", disable=not progress)
-    for epoch in epochs:
-        start = time.perf_counter()
-        net.train()  # dropout on for the steps (when the network has dropout)
-        order = rng.permutation(n)
-        loss_sum, correct = 0.0, 0
-        with np.errstate(over="ignore", invalid="ignore"):  # a blow-up is reported below instead
-            for i, first in enumerate(range(0, n, batch_size)):
-                idx = order[first:first + batch_size]
-                Xb, yb = X[idx], y[idx]  # a mini-batch of b rows
-                y_hat, cache = net.forward(Xb, return_cache=True)  # (b, n_out)
-                loss = loss_fn(cache[f"Z{net.n_layers}"], yb)  # the batch's mean loss, without l2
-                if not math.isfinite(loss):
-                    raise FloatingPointError(f"loss became {loss} at epoch {epoch}, step {i + 1}; "
-                                             f"try a smaller learning rate (lr={lr})")
-                loss_sum += loss * len(idx)
-                if classify:
-                    correct += int(np.count_nonzero(net._classes(y_hat) == yb.reshape(-1)))
-                grads = net.backward(cache, yb, l2)
-                if lr_schedule:
-                    optimizer.lr = 0.5 * lr * (1 + math.cos(math.pi * step / total_steps))
-                optimizer.step(net.params, grads)
-                step += 1
-        history["epoch_time"].append(time.perf_counter() - start)
-        net.eval()  # dropout off for the measurements, and when train returns
-        if not all(np.isfinite(P).all() for P in net.params.values()):  # the last step may overflow
-            raise FloatingPointError(f"parameters became nan or inf at epoch {epoch}, step {i + 1}; "
-                                     f"try a smaller learning rate (lr={lr})")
-        history["train_loss"].append(loss_sum / n)
-        history["lr"].append(optimizer.lr)
-        if classify:
-            history["train_acc"].append(correct / n)
-        if X_val is not None:
-            history["val_loss"].append(net.loss(X_val, y_val))
-            if classify:
-                history["val_acc"].append(net.accuracy(X_val, y_val))
-        epochs.set_postfix(loss=history["train_loss"][-1])
-    return history
+    classify = net.loss_name != "mse"
+    keys = tuple(key for key in ("train_loss", "train_acc", "val_loss", "val_acc", "lr", "epoch_time")
+                 if (classify or "acc" not in key) and (X_val is not None or "val" not in key))
+    return run_epochs(net, X, y, optimizer, keys, num_epochs, len(X) if batch_size is None else batch_size,
+                      rng, l2=l2, lr_schedule=lr_schedule, X_val=X_val, y_val=y_val, progress=progress)
 
 
 # ----- argument checks: a clear error for bad input at every public entry point -------------------
@@ -350,7 +242,7 @@ def _check_targets(y, n: int, loss: str, n_out: int, dtype, name: str = "y") -> 
 def _check_cache(cache, n_layers: int) -> None:
     check_type("cache", cache, dict, "the dict that forward(X, return_cache=True) returns")
     keys = {f"A{l}" for l in range(n_layers + 1)} | {f"Z{l}" for l in range(1, n_layers + 1)}
-    masks = {f"D{l}" for l in range(1, n_layers)}  # dropout's, in training mode
+    masks = {f"{key}{l}" for key in "DG" for l in range(1, n_layers)}  # dropout's, in training mode
     if not keys <= set(cache) <= keys | masks:
         raise ValueError(f"cache must be the dict of forward(X, return_cache=True), with keys "
                          f"{sorted(keys)}, got {sorted(cache)}")

@@ -10,9 +10,13 @@ keep a state per parameter name: use one optimiser per network.
 weight_decay is decoupled, torch.optim.AdamW's rule, for all three: before each step every weight
 shrinks, W <- W - lr * weight_decay * W; the biases do not (in PyTorch: a parameter group with
 weight_decay=0 for them). For plain SGD this equals an L2 penalty of the same strength (Chapter 5).
+Which parameters are weights, each network says: `step(params, grads, net.decayed)` (an MLP's W1, W2, ...,
+a ConvNet's kernels K1 and weights W2); without that argument, every parameter of two or more axes.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -28,12 +32,16 @@ class Optimizer:
         self.lr = check_number("lr", lr, low=0.0, low_open=True)
         self.weight_decay = check_number("weight_decay", weight_decay, low=0.0)
 
-    def decay_weights(self, params: dict[str, np.ndarray]) -> None:
-        """W <- W - lr * weight_decay * W for the weights W1, W2, ... (not the biases), as torch.optim.AdamW."""
+    def decay_weights(self, params: dict[str, np.ndarray], decayed: Iterable[str] | None = None) -> None:
+        """P <- P - lr * weight_decay * P for the parameters named in `decayed`, as torch.optim.AdamW.
+
+        decayed: a network's `decayed` names (its weights and kernels, not its biases); None: every
+        parameter with two or more axes, which for nnbook's networks are the same ones."""
         if self.weight_decay:
-            for name, P in params.items():
-                if name.startswith("W"):
-                    P *= 1 - self.lr * self.weight_decay
+            if decayed is None:
+                decayed = [name for name, P in params.items() if P.ndim >= 2]
+            for name in decayed:
+                params[name] *= 1 - self.lr * self.weight_decay
 
     def __repr__(self) -> str:
         settings = ", ".join(f"{key}={value!r}" for key, value in vars(self).items()
@@ -47,9 +55,10 @@ class SGD(Optimizer):
     def __init__(self, lr: float = 0.1, weight_decay: float = 0.0):
         super().__init__(lr, weight_decay)
 
-    def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
+    def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray],
+             decayed: Iterable[str] | None = None) -> None:
         lr = self.lr
-        self.decay_weights(params)
+        self.decay_weights(params, decayed)
         for name, P in params.items():
             P -= lr * grads[name]
 
@@ -65,9 +74,10 @@ class Momentum(Optimizer):
         self.momentum = check_probability("momentum", momentum, allow_one=False)
         self.v: dict[str, np.ndarray] = {}  # one velocity per parameter, shaped like it
 
-    def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
+    def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray],
+             decayed: Iterable[str] | None = None) -> None:
         lr = self.lr
-        self.decay_weights(params)
+        self.decay_weights(params, decayed)
         for name, P in params.items():
             if name not in self.v:
                 self.v[name] = np.zeros_like(P)  # v starts at 0
@@ -106,10 +116,11 @@ class Adam(Optimizer):
         self.m: dict[str, np.ndarray] = {}
         self.v: dict[str, np.ndarray] = {}
 
-    def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
+    def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray],
+             decayed: Iterable[str] | None = None) -> None:
         self.t += 1
         lr, beta1, beta2, t = self.lr, self.beta1, self.beta2, self.t
-        self.decay_weights(params)
+        self.decay_weights(params, decayed)
         for name, P in params.items():
             if name not in self.m:
                 self.m[name], self.v[name] = np.zeros_like(P), np.zeros_like(P)  # m and v start at 0

@@ -40,6 +40,17 @@ def class_colours(n: int = 2) -> list[str]:
     return [colours[order[k % len(order)]] for k in range(check_positive_int("n", n))]
 
 
+def _check_points(X, y):
+    """X: (n_samples, 2) floats and y: (n_samples,) labels, as the 2-D plots take them."""
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y).ravel() if np.ndim(y) == 2 and 1 in np.shape(y) else np.asarray(y)  # (n, 1) -> (n,)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"X must have shape (n_samples, 2), got shape {X.shape}")
+    if y.ndim != 1 or len(y) != len(X):
+        raise ValueError(f"y must have shape (n_samples,) = ({len(X)},) to match X, got shape {y.shape}")
+    return X, y
+
+
 def scatter_classes(X, y, ax=None, label: str = "class {}", s: float = 40, **kwargs):
     """Scatter 2-D points, one marker and one colour per class (circle for class 0, square for 1, ...).
 
@@ -47,12 +58,7 @@ def scatter_classes(X, y, ax=None, label: str = "class {}", s: float = 40, **kwa
     label: legend entry of a class, ``label.format(k)``. Further keyword arguments go to
     ``ax.scatter`` (e.g. ``zorder``). Returns ax.
     """
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y).ravel() if np.ndim(y) == 2 and 1 in np.shape(y) else np.asarray(y)  # (n, 1) -> (n,)
-    if X.ndim != 2 or X.shape[1] != 2:
-        raise ValueError(f"X must have shape (n_samples, 2), got shape {X.shape}")
-    if y.ndim != 1 or len(y) != len(X):
-        raise ValueError(f"y must have shape (n_samples,) = ({len(X)},) to match X, got shape {y.shape}")
+    X, y = _check_points(X, y)
     if len(y) and (not np.all(np.mod(y, 1) == 0) or y.min() < 0):
         raise ValueError(f"y must hold class labels 0, 1, 2, ..., got values {np.unique(y)[:5]}")
     check_type("label", label, str, "a format string such as 'class {}'")
@@ -96,12 +102,7 @@ def plot_decision_boundary(
     Returns ax.
     """
     check_type("predict", predict, Callable, "callable")
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y).ravel() if np.ndim(y) == 2 and 1 in np.shape(y) else np.asarray(y)  # (n, 1) -> (n,)
-    if X.ndim != 2 or X.shape[1] != 2:
-        raise ValueError(f"X must have shape (n_samples, 2), got shape {X.shape}")
-    if y.ndim != 1 or len(y) != len(X):
-        raise ValueError(f"y must have shape (n_samples,) = ({len(X)},) to match X, got shape {y.shape}")
+    X, y = _check_points(X, y)
     if check_positive_int("resolution", resolution) < 2:
         raise ValueError(f"resolution must be >= 2 (grid points per axis), got {resolution}")
     padding = check_number("padding", padding, low=0.0)

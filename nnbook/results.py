@@ -18,7 +18,7 @@ from numbers import Integral, Real
 from pathlib import Path
 
 from nnbook.checks import check_number, check_type
-from nnbook.data import folder_from_env
+from nnbook.files import folder_from_env, write_atomically
 
 ROW_KEYS = ("name", "value", "unit", "reference", "target", "note")
 CHAPTER_NAME, CHAPTER_RULE = r"[A-Za-z0-9_\-]+", "a file name of letters, digits, '_' or '-'"
@@ -163,9 +163,7 @@ def report(chapter: str, rows: list[dict], save: bool | None = None) -> ResultsT
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{chapter}.json"
         payload = {"chapter": chapter, "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "results": clean}
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(payload, indent=2))
-        tmp.replace(path)  # atomic: a reader never sees half a file
+        write_atomically(path, json.dumps(payload, indent=2))  # a reader never sees half a file
     return ResultsTable(chapter, clean, path)
 
 

@@ -7,9 +7,9 @@ model is an ``nn.Module`` that maps a batch ``X: (n, ...)`` to logits ``(n, n_cl
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import os
-import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterable
@@ -26,6 +26,7 @@ with warnings.catch_warnings():  # without ipywidgets tqdm.auto warns, then draw
     from tqdm.auto import tqdm  # a widget in Jupyter and Colab, text elsewhere
 
 from nnbook.checks import check_positive_int, check_seed, check_type
+from nnbook.files import write_atomically
 
 ARRAY_TYPES = (np.ndarray, torch.Tensor)
 PATH_TYPES = (str, os.PathLike)
@@ -120,7 +121,23 @@ def train_epoch(model: nn.Module, batches: Iterable, loss_fn: Callable, optimize
     return total_loss / total, total_correct / total
 
 
+def _in_evaluation_mode(function: Callable) -> Callable:
+    """Run ``function(model, ...)`` with ``model.eval()`` (dropout off, batch norm's running statistics),
+    then put the model back in the mode it had, even when ``function`` raises."""
+    @functools.wraps(function)
+    def with_model_in_evaluation_mode(model, *args, **kwargs):
+        check_type("model", model, nn.Module, "a torch.nn.Module")
+        was_training = model.training
+        model.eval()
+        try:
+            return function(model, *args, **kwargs)
+        finally:
+            model.train(was_training)
+    return with_model_in_evaluation_mode
+
+
 @torch.no_grad()
+@_in_evaluation_mode
 def evaluate(model: nn.Module, X, y=None, device=None, loss_fn: Callable | None = None,
              batch_size: int = 1024) -> tuple[float, float]:
     """Return ``(mean loss, accuracy)`` of ``model`` in evaluation mode (dropout off).
@@ -140,8 +157,6 @@ def evaluate(model: nn.Module, X, y=None, device=None, loss_fn: Callable | None 
     else:
         batches = X
     device = _device_of(model, device)
-    was_training = model.training
-    model.eval()
     total_loss, total_correct, total = 0.0, 0, 0
     for X_batch, y_batch in batches:
         X_batch, y_batch = X_batch.to(device), y_batch.to(device)
@@ -149,23 +164,20 @@ def evaluate(model: nn.Module, X, y=None, device=None, loss_fn: Callable | None 
         total_loss += loss_fn(logits, y_batch).item() * len(y_batch)
         total_correct += (logits.argmax(dim=1) == y_batch).sum().item()
         total += len(y_batch)
-    model.train(was_training)
     if total == 0:
         raise ValueError("the DataLoader passed as X yielded no examples")
     return total_loss / total, total_correct / total
 
 
 @torch.no_grad()
+@_in_evaluation_mode
 def predict_logits(model: nn.Module, X, device=None, batch_size: int = 1024) -> torch.Tensor:
     """Return the model's outputs ``(n, n_classes)`` on the CPU, computed in evaluation mode in batches."""
     check_type("model", model, nn.Module, "a torch.nn.Module")
     batch_size = check_positive_int("batch_size", batch_size)
     X = as_features(X)
     device = _device_of(model, device)
-    was_training = model.training
-    model.eval()
     outputs = [model(X[i:i + batch_size].to(device)).cpu() for i in range(0, len(X), batch_size)]
-    model.train(was_training)
     return torch.cat(outputs)
 
 
@@ -177,24 +189,13 @@ def predict(model: nn.Module, X, device=None, batch_size: int = 1024) -> torch.T
 def save_checkpoint(model: nn.Module, path: str | os.PathLike, **extra) -> Path:
     """Save ``model.state_dict()`` and ``extra`` (numbers, strings, lists, tensors) to ``path``, atomically.
 
-    The file is written to a temporary file in the same folder, then renamed over ``path``
-    (``os.replace``): an interrupted save leaves the previous checkpoint untouched.
+    Written with nnbook.files.write_atomically: an interrupted save leaves the previous checkpoint untouched.
     The folder must exist.
     """
     check_type("model", model, nn.Module, "a torch.nn.Module")
     path = Path(check_type("path", path, PATH_TYPES, "a str or path"))
     state = {name: tensor.detach().cpu() for name, tensor in model.state_dict().items()}
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as file:
-            torch.save({"model_state": state, "extra": extra}, file)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        os.remove(tmp_name)
-        raise
-    return path
+    return write_atomically(path, lambda file: torch.save({"model_state": state, "extra": extra}, file))
 
 
 def load_checkpoint(model: nn.Module, path: str | os.PathLike) -> dict:

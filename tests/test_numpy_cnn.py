@@ -7,6 +7,7 @@ import torch.nn.functional as F
 
 from nnbook.gradcheck import numerical_gradient
 from nnbook.numpy_cnn import ConvNet, batch_norm, batch_norm_backward, train
+from nnbook.optimizers import Adam
 
 BN_SHAPES = [(4, 3, 5, 5), (2, 2, 3, 7), (8, 5), (3, 1, 2, 2)]
 
@@ -218,3 +219,41 @@ def test_convnet_bad_input_names_the_rule_and_the_value(call, error, message):
     # shapes that do not fit, labels out of range, settings out of range
     with pytest.raises(error, match=message):
         call()
+
+
+def test_weight_decay_shrinks_the_kernels_and_weights_not_the_biases():
+    # the ConvNet names its decayed parameters: with zero gradients a step of AdamW-style decay
+    # multiplies K1 and W2 by 1 - lr * weight_decay and leaves b1 and b2 alone (K1 was never decayed once)
+    net = ConvNet(in_shape=(1, 4, 4), channels=2, dtype="float64", seed=0)
+    net.params["b1"][:], net.params["b2"][:] = 1.0, 1.0
+    before = {name: P.copy() for name, P in net.params.items()}
+    zeros = {name: np.zeros_like(P) for name, P in net.params.items()}
+    Adam(lr=0.1, weight_decay=0.5).step(net.params, zeros, net.decayed)
+    assert net.decayed == ("K1", "W2")
+    for name in ("K1", "W2"):
+        np.testing.assert_allclose(net.params[name], 0.95 * before[name], rtol=1e-12)
+    for name in ("b1", "b2"):
+        np.testing.assert_array_equal(net.params[name], before[name])
+
+
+def test_decay_without_names_takes_the_parameters_of_two_or_more_axes():
+    # step(params, grads) without net.decayed decays the same parameters as with it
+    net = ConvNet(in_shape=(1, 4, 4), channels=2, dtype="float64", seed=0)
+    assert tuple(name for name, P in net.params.items() if P.ndim >= 2) == net.decayed
+
+
+def test_train_checks_the_data_once_not_every_mini_batch(monkeypatch):
+    # the number of input checks does not grow with the number of mini-batches (1 vs 24 batches)
+    import nnbook.numpy_cnn as numpy_cnn
+    calls = []
+    real = numpy_cnn.check_array
+    monkeypatch.setattr(numpy_cnn, "check_array", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(24, 1, 4, 4)), rng.integers(0, 3, 24)
+    counts = []
+    for batch_size in (24, 1):
+        calls.clear()
+        train(ConvNet(in_shape=(1, 4, 4), channels=2, num_classes=3), X, y, num_epochs=2,
+              batch_size=batch_size, X_val=X, y_val=y)
+        counts.append(len(calls))
+    assert counts[0] == counts[1] and counts[0] > 0, counts

@@ -104,3 +104,14 @@ def test_backward_accepts_masks_but_not_other_keys():
     cache["E1"] = cache["D1"]
     with pytest.raises(ValueError, match="cache"):
         net.backward(cache, y)
+
+
+def test_backward_uses_the_activation_kept_before_dropout():
+    # the cache keeps g(Z1) before dropout ("G1"); backward reads it instead of computing g again
+    net = MLP([4, 6, 3], activation="sigmoid", dropout=0.5, seed=0)
+    X, y = np.random.default_rng(1).normal(size=(8, 4)), np.arange(8) % 3
+    _, cache = net.forward(X, return_cache=True)
+    np.testing.assert_array_equal(cache["A1"], cache["G1"] * cache["D1"])
+    grads = net.backward(cache, y)
+    cache["G1"] = cache["G1"] + 0.1  # a different "activation before dropout" changes dW1
+    assert not np.array_equal(net.backward(cache, y)["W1"], grads["W1"])

@@ -596,3 +596,26 @@ def test_backward_marks_the_loop_chapter_3_prints():
     assert source.count("# begin: backpropagation") == source.count("# end: backpropagation") == 1
     loop = source.split("# begin: backpropagation")[1].split("# end: backpropagation")[0]
     assert "dZ = LOSSES[" in loop and "for l in range(L, 0, -1):" in loop and "dZ @ W.T" in loop
+
+
+def test_train_checks_the_data_once_not_every_mini_batch(monkeypatch):
+    # the number of input checks does not grow with the number of mini-batches (1 vs 30 batches)
+    import nnbook.numpy_net as numpy_net
+    calls = []
+    for name in ("check_rows", "check_labels"):
+        real = getattr(numpy_net, name)
+        monkeypatch.setattr(numpy_net, name, lambda *a, real=real, **k: calls.append(a[0]) or real(*a, **k))
+    X, y = np.random.default_rng(0).normal(size=(30, 4)), np.arange(30) % 3
+    counts = []
+    for batch_size in (None, 1):
+        calls.clear()
+        train(MLP([4, 5, 3]), X, y, SGD(lr=0.1), num_epochs=2, batch_size=batch_size, X_val=X, y_val=y)
+        counts.append(len(calls))
+    assert counts[0] == counts[1] and counts[0] > 0, counts
+
+
+def test_each_network_names_its_decayed_weights():
+    # an MLP's weight decay (and l2) takes W1 ... WL, not the biases; the optimiser's default agrees
+    net = MLP([3, 4, 5, 2])
+    assert net.decayed == ("W1", "W2", "W3")
+    assert tuple(name for name, P in net.params.items() if P.ndim >= 2) == net.decayed

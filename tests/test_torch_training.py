@@ -246,6 +246,32 @@ def test_evaluate_restores_training_mode():
     assert model.training
 
 
+class FailsOnSecondBatch(nn.Module):
+    """A model that raises on its second forward call (a bad batch halfway through evaluation)."""
+
+    def __init__(self):
+        super().__init__()
+        self.linear, self.calls = nn.Linear(5, 3), 0
+
+    def forward(self, X):
+        self.calls += 1
+        if self.calls == 2:
+            raise RuntimeError("bad batch (simulated)")
+        return self.linear(X)
+
+
+@pytest.mark.parametrize("run", [lambda model, X, y: evaluate(model, X, y, batch_size=16),
+                                 lambda model, X, y: predict_logits(model, X, batch_size=16)],
+                         ids=["evaluate", "predict_logits"])
+def test_evaluation_restores_training_mode_when_the_model_raises(run):
+    # the mode switch is undone in a finally: a model that fails halfway is left in training mode
+    X, y = tiny_data()
+    model = FailsOnSecondBatch().train()
+    with pytest.raises(RuntimeError, match="bad batch"):
+        run(model, X, y)
+    assert model.calls == 2 and model.training
+
+
 def test_predict_is_deterministic_in_eval_mode_and_argmax_of_logits():
     # dropout is off in predict, so two calls agree, and labels are the argmax of the logits
     X, _ = tiny_data()

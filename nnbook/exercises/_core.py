@@ -5,6 +5,7 @@ One way of diagnosing throughout: call the answer with `call`; check what came b
 several results); name the plausible mistakes first, each recognised with `close` and reported with
 `Wrong("what is wrong: what to do")`; then `compare` the answer with the reference, which names the
 first entry that differs."""
+import numbers
 import os
 import re
 from dataclasses import dataclass
@@ -130,3 +131,28 @@ def close(got, expected, rtol=1e-6, atol=1e-9):
 
 def sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
+
+
+def ask_for_a_count(answer, name, *args, **kwargs):
+    """Call the student's function; it must return a whole number (a count: Chapters 7 and 8)."""
+    got = call(answer, *args, **kwargs)
+    if got is None:
+        raise Wrong(f"{name} returned None: did the function forget to return it?")
+    if isinstance(got, bool) or not isinstance(got, numbers.Real):
+        raise Wrong(f"{name} returned {got!r}, a {type(got).__name__}: it should return one number.")
+    if not isinstance(got, numbers.Integral):
+        raise Wrong(f"{name} returned {got!r}, a {type(got).__name__}: it counts, so it is a whole "
+                    "number (an int). Round down with // (floor division).")
+    return int(got)
+
+
+def diagnose(answers, cases, expected, mistakes, general_hint, name):
+    """Name the first case that is wrong, and the mistake that explains every answer, if any."""
+    wrong = [i for i, (got, right) in enumerate(zip(answers, expected)) if got != right]
+    if not wrong:
+        return
+    hint = next((say for formula, say in mistakes
+                 if all(formula(*case) == got for case, got in zip(cases, answers))), general_hint)
+    i = wrong[0]
+    raise Wrong(f"{name(cases[i])} returned {answers[i]}, expected {expected[i]} "
+                f"({len(wrong)} of {len(cases)} cases wrong). {hint}")

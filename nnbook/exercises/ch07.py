@@ -5,13 +5,11 @@ ex-output-size: `output_size(n, k, p, s)`: the output-size formula, including st
 ex-conv-params: `conv_params(C_in, C_out, k, bias=True)`: the parameter count of a convolution layer.
 ex-pool-backward: `max_pool_backward_single(x, dy)`: the gradient of 2x2 max-pooling, ties as PyTorch.
 """
-import numbers
-
 import numpy as np
 
 from nnbook.conv import conv2d, conv_output_size, max_pool2d_backward
 
-from ._core import Wrong, call, close, compare, exercise
+from ._core import Wrong, ask_for_a_count, call, close, compare, diagnose, exercise
 
 
 # ---- ex-conv2d-single: a convolution of one channel ----------------------------------------------------------
@@ -81,39 +79,14 @@ OUTPUT_SIZE_MISTAKES = [  # (a wrong formula, what to say when the answer follow
 ]
 
 
-def _ask_for_a_count(answer, name, *args, **kwargs):
-    """Call the student's function; it must return a whole number."""
-    got = call(answer, *args, **kwargs)
-    if got is None:
-        raise Wrong(f"{name} returned None: did the function forget to return it?")
-    if isinstance(got, bool) or not isinstance(got, numbers.Real):
-        raise Wrong(f"{name} returned {got!r}, a {type(got).__name__}: it should return one number.")
-    if not isinstance(got, numbers.Integral):
-        raise Wrong(f"{name} returned {got!r}, a {type(got).__name__}: it counts, so it is a whole "
-                    "number (an int). Round down with // (floor division).")
-    return int(got)
-
-
-def _diagnose(answers, cases, expected, mistakes, general_hint, name):
-    """Name the first case that is wrong, and the mistake that explains every answer, if any."""
-    wrong = [i for i, (got, right) in enumerate(zip(answers, expected)) if got != right]
-    if not wrong:
-        return
-    hint = next((say for formula, say in mistakes
-                 if all(formula(*case) == got for case, got in zip(cases, answers))), general_hint)
-    i = wrong[0]
-    raise Wrong(f"{name(cases[i])} returned {answers[i]}, expected {expected[i]} "
-                f"({len(wrong)} of {len(cases)} cases wrong). {hint}")
-
-
 @exercise("ex-output-size")
 def output_size(answer):
     name = "output_size(n={}, k={}, p={}, s={})".format
-    answers = [_ask_for_a_count(answer, name(*case), *case) for case in OUTPUT_SIZE_CASES]
+    answers = [ask_for_a_count(answer, name(*case), *case) for case in OUTPUT_SIZE_CASES]
     expected = [conv_output_size(*case) for case in OUTPUT_SIZE_CASES]
-    _diagnose(answers, OUTPUT_SIZE_CASES, expected, OUTPUT_SIZE_MISTAKES,
-              "Count the positions 0, s, 2s, … at which a window of k pixels fits into n + 2p.",
-              lambda case: name(*case))
+    diagnose(answers, OUTPUT_SIZE_CASES, expected, OUTPUT_SIZE_MISTAKES,
+             "Count the positions 0, s, 2s, … at which a window of k pixels fits into n + 2p.",
+             lambda case: name(*case))
     return "Including strides that do not divide n + 2p − k."
 
 
@@ -143,13 +116,13 @@ def conv_params(answer):
     def name(case):
         C_in, C_out, k, bias = case
         return f"conv_params(C_in={C_in}, C_out={C_out}, k={k}, bias={bias})"
-    answers = [_ask_for_a_count(answer, name(case), *case[:3], bias=case[3])
+    answers = [ask_for_a_count(answer, name(case), *case[:3], bias=case[3])
                for case in CONV_PARAMS_CASES]
     expected = [C_out * C_in * k * k + (C_out if bias else 0)
                 for C_in, C_out, k, bias in CONV_PARAMS_CASES]
-    _diagnose(answers, CONV_PARAMS_CASES, expected, CONV_PARAMS_MISTAKES,
-              "C_out kernels of C_in × k × k weights, plus one bias per kernel when bias=True.",
-              name)
+    diagnose(answers, CONV_PARAMS_CASES, expected, CONV_PARAMS_MISTAKES,
+             "C_out kernels of C_in × k × k weights, plus one bias per kernel when bias=True.",
+             name)
     return "The same counts as torchinfo gives for nn.Conv2d layers."
 
 

@@ -5,9 +5,7 @@ ex-one-by-one `conv1x1(X, W, b)`: a 1x1 convolution as one matrix product over t
 """
 import numpy as np
 
-from ._core import Wrong, call, close, compare, exercise
-
-from .ch07 import _ask_for_a_count, _diagnose
+from ._core import Wrong, ask_for_a_count, call, close, compare, diagnose, exercise
 
 
 # ---- ex-receptive-field ---------------------------------------------------------------------------
@@ -55,12 +53,12 @@ def _jump_after(layers):
 def receptive_field(answer):
     def name(layers):
         return f"receptive_field({layers})"
-    answers = [_ask_for_a_count(answer, name(layers), list(layers)) for layers in RECEPTIVE_CASES]
+    answers = [ask_for_a_count(answer, name(layers), list(layers)) for layers in RECEPTIVE_CASES]
     expected = [_receptive_field(layers) for layers in RECEPTIVE_CASES]
-    _diagnose(answers, [tuple(layers) for layers in RECEPTIVE_CASES], expected, RECEPTIVE_MISTAKES,
-              "r starts at 1 and grows by (k − 1) · j at each layer, where j, the distance in input "
-              "pixels between neighbouring units below, is multiplied by each layer's stride.",
-              lambda layers: name(list(layers)))
+    diagnose(answers, [tuple(layers) for layers in RECEPTIVE_CASES], expected, RECEPTIVE_MISTAKES,
+             "r starts at 1 and grows by (k − 1) · j at each layer, where j, the distance in input "
+             "pixels between neighbouring units below, is multiplied by each layer's stride.",
+             lambda layers: name(list(layers)))
     return "It gives 10 for tutorial 000's CNN and 22 for the better CNN, as the chapter found."
 
 
