@@ -73,6 +73,13 @@ def make_loader(X, y, batch_size: int, shuffle: bool = True, seed: int | torch.G
     return DataLoader(TensorDataset(X, y), batch_size=batch_size, shuffle=shuffle, generator=generator)
 
 
+def _zero(device: torch.device, dtype: torch.dtype) -> torch.Tensor:
+    """A running sum on ``device`` (float32 where the device has no float64, as Apple's MPS)."""
+    if dtype == torch.float64 and device.type == "mps":
+        dtype = torch.float32
+    return torch.zeros((), dtype=dtype, device=device)
+
+
 def _device_of(model: nn.Module, device) -> torch.device:
     return torch.device(device) if device is not None else next(model.parameters()).device
 
@@ -94,31 +101,32 @@ def train_epoch(model: nn.Module, batches: Iterable, loss_fn: Callable, optimize
     check_type("augment", augment, Callable, "callable", allow_none=True)
     device = _device_of(model, device)
     model.train()
-    total_loss, total_correct, total = 0.0, 0, 0
-    for step, (X_batch, y_batch) in enumerate(batches):
+    # the sums stay on the device: a .item() per step would make the CPU wait for the GPU at every step
+    total_loss, total_correct, total = _zero(device, torch.float64), _zero(device, torch.long), 0
+    for X_batch, y_batch in batches:
         X_batch, y_batch = X_batch.to(device), y_batch.to(device)
         if augment is not None:
             X_batch = augment(X_batch)
         logits = model(X_batch)  # (batch, n_classes)
         loss = loss_fn(logits, y_batch)
-        loss_value = loss.item()
-        if not math.isfinite(loss_value):
-            lr = optimizer.param_groups[0]["lr"]
-            raise FloatingPointError(
-                f"loss became {loss_value} at step {step}; training diverged - try a smaller learning rate (lr={lr:g})"
-            )
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
         if scheduler is not None:
             scheduler.step()
         n = len(y_batch)
-        total_loss += loss_value * n
-        total_correct += (logits.argmax(dim=1) == y_batch).sum().item()
+        total_loss += loss.detach() * n
+        total_correct += (logits.argmax(dim=1) == y_batch).sum()
         total += n
     if total == 0:
         raise ValueError("batches must yield at least one (X_batch, y_batch) pair, got none")
-    return total_loss / total, total_correct / total
+    mean_loss = total_loss.item() / total   # one synchronisation per epoch
+    if not math.isfinite(mean_loss):
+        lr = optimizer.param_groups[0]["lr"]
+        raise FloatingPointError(
+            f"loss became {mean_loss} during this epoch; training diverged - try a smaller learning rate (lr={lr:g})"
+        )
+    return mean_loss, total_correct.item() / total
 
 
 def _in_evaluation_mode(function: Callable) -> Callable:
@@ -157,16 +165,16 @@ def evaluate(model: nn.Module, X, y=None, device=None, loss_fn: Callable | None 
     else:
         batches = X
     device = _device_of(model, device)
-    total_loss, total_correct, total = 0.0, 0, 0
+    total_loss, total_correct, total = _zero(device, torch.float64), _zero(device, torch.long), 0
     for X_batch, y_batch in batches:
         X_batch, y_batch = X_batch.to(device), y_batch.to(device)
         logits = model(X_batch)
-        total_loss += loss_fn(logits, y_batch).item() * len(y_batch)
-        total_correct += (logits.argmax(dim=1) == y_batch).sum().item()
+        total_loss += loss_fn(logits, y_batch) * len(y_batch)   # on the device: no sync per batch
+        total_correct += (logits.argmax(dim=1) == y_batch).sum()
         total += len(y_batch)
     if total == 0:
         raise ValueError("the DataLoader passed as X yielded no examples")
-    return total_loss / total, total_correct / total
+    return total_loss.item() / total, total_correct.item() / total
 
 
 @torch.no_grad()

@@ -76,3 +76,41 @@ def test_standardise_not_a_pair_fails():
     assert not fb and "standardise must return a tuple (X_train_std, X_other_std), got ndarray" in fb.message
 
 
+
+
+def stable_softmax(Z):
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return E / E.sum(axis=1, keepdims=True)
+
+
+# log of a stable softmax overflows to inf for a confident mistake ([0, 800], label 0): named
+def test_cross_entropy_log_of_softmax_fails_on_far_logits():
+    fb = check("ex-cross-entropy", lambda Z, y: -np.log(stable_softmax(Z))[np.arange(len(y)), y].mean())
+    assert not fb and "log(0) = -inf" in fb.message and "[[0, 800]]" in fb.message, fb.message
+
+
+# a loss computed in float32 is named as a float32 mistake, not as an overflow
+def test_cross_entropy_float32_is_named():
+    fb = check("ex-cross-entropy", lambda Z, y: cross_entropy(Z.astype(np.float32), y))
+    assert not fb and "float32" in fb.message and "overflow" not in fb.message, fb.message
+
+
+# float32 inside, float64 returned: still named as float32 precision
+def test_cross_entropy_float32_inside_is_named():
+    fb = check("ex-cross-entropy", lambda Z, y: float(cross_entropy(Z.astype(np.float32), y)))
+    assert not fb and "float32" in fb.message, fb.message
+
+
+# the sample standard deviation (ddof=1) is a correct alternative, accepted with a note naming ddof
+def test_standardise_ddof_one_is_accepted():
+    def ddof1(A, B):
+        mean, s = A.mean(), A.std(ddof=1)
+        return (A - mean) / s, (B - mean) / s
+    fb = check("ex-standardise", ddof1)
+    assert fb and "ddof=1" in fb.message, fb.message
+
+
+# dividing by the variance is named
+def test_standardise_variance_fails():
+    fb = check("ex-standardise", lambda A, B: ((A - A.mean()) / A.var(), (B - A.mean()) / A.var()))
+    assert not fb and "variance" in fb.message, fb.message

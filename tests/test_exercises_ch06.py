@@ -69,3 +69,32 @@ def _naive(Z, y, eps):
 def test_label_smoothing_mistakes_are_named(wrong, message):
     feedback = check("ex-label-smoothing", wrong)
     assert not feedback and message in feedback.message, feedback.message
+
+
+# a dropout backward with the scale of p = 0.3 written in (/ 0.7) is caught at p = 0.5, naming the fixed number
+def test_dropout_backward_hard_coded_p_fails():
+    fb = check("ex-dropout-backward", lambda dA, keep, p: dA * keep / 0.7)
+    assert not fb and "use the argument p" in fb.message, fb.message
+
+
+# log(softmax(Z)) underflows for logits 800 apart, and smoothing weights every class: named
+def test_smoothed_cross_entropy_log_of_softmax_fails():
+    def via_softmax(Z, y, eps):
+        n, K = Z.shape
+        E = np.exp(Z - Z.max(axis=1, keepdims=True))
+        q = np.full((n, K), eps / K)
+        q[np.arange(n), y] += 1 - eps
+        return -(q * np.log(E / E.sum(axis=1, keepdims=True))).sum(axis=1).mean()
+    fb = check("ex-label-smoothing", via_softmax)
+    assert not fb and "log(softmax(Z))" in fb.message, fb.message
+
+
+# a correct alternative: log-softmax through scipy.special.logsumexp is accepted
+def test_smoothed_cross_entropy_logsumexp_passes():
+    from scipy.special import logsumexp
+
+    def via_logsumexp(Z, y, eps):
+        log_probs = Z - logsumexp(Z, axis=1, keepdims=True)
+        K = Z.shape[1]
+        return -((1 - eps) * log_probs[np.arange(len(y)), y] + eps / K * log_probs.sum(axis=1)).mean()
+    assert check("ex-label-smoothing", via_logsumexp)

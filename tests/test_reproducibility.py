@@ -61,3 +61,15 @@ def test_get_device_rejects_bad_requests(prefer, error, match):
     # only None, 'cpu' and 'cuda' are understood; a GPU that is not there fails loudly, not silently on the CPU
     with pytest.raises(error, match=match):
         get_device(prefer)
+
+
+def test_deterministic_flag_turns_on_deterministic_kernels():
+    # seed_everything(deterministic=True) asks torch for deterministic kernels; the default leaves them alone
+    before = torch.are_deterministic_algorithms_enabled()
+    try:
+        seed_everything(0)
+        assert torch.are_deterministic_algorithms_enabled() == before
+        seed_everything(0, deterministic=True)
+        assert torch.are_deterministic_algorithms_enabled() and not torch.backends.cudnn.benchmark
+    finally:
+        torch.use_deterministic_algorithms(before)

@@ -453,3 +453,21 @@ def test_checkpoint_functions_reject_bad_types(tmp_path, call, match):
     # a checkpoint is a module's parameters at a path
     with pytest.raises(TypeError, match=match):
         call(tmp_path)
+
+
+def test_one_synchronisation_per_epoch(monkeypatch):
+    # train_epoch and evaluate keep their sums on the device: the number of .item() calls (a GPU sync
+    # each) does not grow with the number of batches
+    X, y = tiny_data()
+    calls = []
+    original = torch.Tensor.item
+    monkeypatch.setattr(torch.Tensor, "item", lambda self: calls.append(1) or original(self))
+    counts = []
+    for batch_size in (32, 4):                                           # 2 batches, then 16
+        model = tiny_model()
+        calls.clear()
+        train_epoch(model, make_loader(X, y, batch_size=batch_size, seed=0), nn.CrossEntropyLoss(),
+                    torch.optim.SGD(model.parameters(), lr=0.1))
+        evaluate(model, X, y, batch_size=batch_size)
+        counts.append(len(calls))
+    assert counts[0] == counts[1] <= 5, counts

@@ -31,7 +31,20 @@ def dropout_backward(answer):
         raise Wrong("the mask is inverted: `keep` is True where the unit was kept, and only those pass a gradient.")
     compare("dropout_backward(dA_out, keep, p)", got, expected,
             hint="dA = dA_out * keep / (1 - p): the backward pass multiplies by the same constants as the forward.")
-    return "It matches autograd through torch.nn.functional.dropout."
+    # another p: the scale must come from the argument p, not from a number written into the code
+    p2 = 0.5
+    torch.manual_seed(3)
+    A2 = (torch.rand(6, 5, dtype=torch.float64) + 0.5).requires_grad_(True)
+    out2 = F.dropout(A2, p=p2, training=True)
+    out2.backward(torch.from_numpy(dA))
+    keep2 = (out2 != 0).numpy()
+    got2 = call(answer, dA.copy(), keep2.copy(), p2)
+    if close(got2, dA * keep2 / (1 - p)):
+        raise Wrong(f"with p = {p2} the kept units were scaled by 1 / {1 - p:g}, the scale for p = {p}: "
+                    "use the argument p, 1 / (1 - p), not a fixed number.")
+    compare(f"dropout_backward(dA_out, keep, p={p2})", got2, A2.grad.numpy(),
+            hint="dA = dA_out * keep / (1 - p), with the p passed in.")
+    return "It matches autograd through torch.nn.functional.dropout, for p = 0.3 and p = 0.5."
 
 
 @exercise("ex-label-smoothing")
@@ -62,4 +75,16 @@ def smoothed_cross_entropy(answer):
         got_big = call(answer, Z + 1000.0, y.copy(), eps)
     compare("smoothed_cross_entropy(Z + 1000, y, eps)", got_big, expected,
             hint="exp(1000) overflows: subtract each row's maximum before exponentiating.")
-    return "It matches F.cross_entropy(..., label_smoothing=eps), also for large logits."
+    # logits far apart: softmax underflows to 0 for some class, and every class has a target eps / K > 0
+    Z_far, y_far = np.array([[0.0, 800.0, 1.0], [2.0, 0.0, -1.0]]), np.array([0, 0])
+    expected_far = F.cross_entropy(torch.from_numpy(Z_far), torch.from_numpy(y_far), label_smoothing=eps).item()
+    with np.errstate(all="ignore"):
+        got_far = call(answer, Z_far.copy(), y_far.copy(), eps)
+    if got_far is not None and np.ndim(got_far) == 0 and not np.isfinite(got_far):
+        raise Wrong(f"for logits [0, 800, 1] the result is {float(got_far)}, the true loss about {expected_far:.0f}: "
+                    "softmax gives the small classes exactly 0 (e^-800 underflows) and log(0) = -inf, which "
+                    "label smoothing weights by eps / K > 0. Compute the log-softmax directly: "
+                    "Z − max − log Σ exp(Z − max), not log(softmax(Z)).")
+    compare("smoothed_cross_entropy([[0, 800, 1], [2, 0, -1]], [0, 0], eps)", got_far, expected_far,
+            hint="log softmax(Z) = Z − max − log Σ exp(Z − max) stays finite for any logits.")
+    return "It matches F.cross_entropy(..., label_smoothing=eps), also for large and far-apart logits."
