@@ -18,11 +18,17 @@ def layer_backward(answer):
     if not all(np.array_equal(a, b) for a, b in zip(inputs, (dZ, A_prev, W))):
         raise Wrong("layer_backward changed its inputs; compute new arrays instead")
     dW, db, dZ_prev = got
+    if close(dW, A_prev.T @ dZ / n):
+        raise Wrong(f"dW is A_prevᵀ dZ divided by n = {n}: dZ already carries the 1/n of the batch mean "
+                    "(it is dL/dZ of the mean loss), so dW = A_prevᵀ dZ, with no second 1/n.")
     compare("dW", dW, A_prev.T @ dZ,
             hint="dW has the shape of W, (n_prev, n_l): A_prevᵀ dZ, a sum over the samples.")
     if np.shape(db) == (1, n_l) and close(np.ravel(db), dZ.sum(axis=0)):
         raise Wrong(f"db has the right numbers but shape (1, {n_l}): dZ.sum(axis=0, keepdims=True) keeps "
                     f"the summed axis as a row. b has shape ({n_l},), and so must db: drop keepdims=True.")
+    if close(db, dZ.mean(axis=0)):
+        raise Wrong("db is the mean of dZ's rows: dZ already carries the 1/n of the batch mean, so db is "
+                    "their sum, dZ.sum(axis=0).")
     compare("db", db, dZ.sum(axis=0),
             hint="db has the shape of b, (n_l,): the column sums of dZ, with no A_prev factor.")
     dA_prev = dZ @ W.T
@@ -66,12 +72,16 @@ def momentum_step(answer):
             if mu > 0 and close(P_new, P - lr * v):
                 raise Wrong(f"{where} P moved along the old velocity: update v first, then "
                             "step along the new one, P ← P − lr · v.")
+            if mu > 0 and close(P_new, P - lr * (dP + mu * v_expected)):
+                raise Wrong(f"{where} P moved by lr · (dP + μ v_new): that is Nesterov's momentum "
+                            "(PyTorch's nesterov=True). This exercise asks for plain momentum, P ← P − lr · v "
+                            "with the new v.")
             if close(v_new, -lr * v_expected) and close(P_new, reference["P"]):
                 conventions.add("cs231n")        # v holds the step itself: v ← μ v − lr dP, P ← P + v
             else:
-                compare(f"v {where}", v_new, v_expected, rtol=1e-10, atol=1e-12,
+                compare(f"v {where}", v_new, v_expected,   # default rtol 1e-6: a float32 answer passes
                         hint="v ← μ v + dP (v starts at 0).")
-            compare(f"P {where}", P_new, reference["P"], rtol=1e-10, atol=1e-12,
+            compare(f"P {where}", P_new, reference["P"],
                     hint="P ← P − lr · v, with the new v.")
             P, v = np.asarray(P_new, dtype=float), np.asarray(v_new, dtype=float)
     if conventions:
