@@ -1,6 +1,8 @@
 """Gradient checking: compare backpropagation's gradients with central finite differences.
 
-Introduced in Chapter 3 to verify nnbook.numpy_net; works for any scalar function of an array.
+The rule (stated in Chapter 1, used in Chapter 3 to verify nnbook.numpy_net): in float64 with central
+differences (delta = 1e-6), an analytic entry a and a numeric entry n agree when |a - n| < ATOL or
+|a - n| / (|a| + |n|) < RTOL; a gradient passes when every entry agrees (gradients_match).
 """
 
 from __future__ import annotations
@@ -12,7 +14,10 @@ import numpy as np
 from nnbook.checks import check_array, check_number, check_type
 from nnbook.numpy_net import MLP
 
-__all__ = ["numerical_gradient", "relative_error", "check_gradients"]
+__all__ = ["RTOL", "ATOL", "numerical_gradient", "relative_error", "gradients_match", "check_gradients"]
+
+RTOL = 1e-5  # relative: |a - n| / (|a| + |n|) below this is agreement
+ATOL = 1e-8  # absolute: central differences with delta = 1e-6 carry noise of about 1e-10 in float64
 
 
 def numerical_gradient(f: Callable[[], float], x: np.ndarray, delta: float = 1e-6) -> np.ndarray:
@@ -58,6 +63,25 @@ def relative_error(a, b, floor: float = 1e-8) -> float:
     if a.size == 0:
         return 0.0
     return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), floor)))
+
+
+def gradients_match(analytic, numeric, rtol: float = RTOL, atol: float = ATOL) -> bool:
+    """True when every entry agrees: |a - n| < atol (absolute) or |a - n| / (|a| + |n|) < rtol (relative).
+
+    The book's one gradient-check rule (Chapter 1). The absolute test lets an entry whose true value is 0
+    pass although finite-difference noise (about 1e-10) makes its relative error large; the relative test
+    lets a large entry pass although its absolute rounding error exceeds atol.
+    analytic, numeric: arrays of the same shape (float64 for the default tolerances).
+    """
+    a, n = np.asarray(analytic, dtype=np.float64), np.asarray(numeric, dtype=np.float64)
+    if a.shape != n.shape:
+        raise ValueError(f"analytic and numeric must have the same shape, got {a.shape} and {n.shape}")
+    rtol = check_number("rtol", rtol, low=0.0, low_open=True)
+    atol = check_number("atol", atol, low=0.0)
+    gap = np.abs(a - n)
+    size = np.abs(a) + np.abs(n)
+    relative_ok = gap < rtol * size   # |a - n| / (|a| + |n|) < rtol, without dividing by 0
+    return bool(np.all((gap < atol) | relative_ok))
 
 
 def check_gradients(net: MLP, X, y, l2: float = 0.0, delta: float = 1e-6) -> dict[str, float]:

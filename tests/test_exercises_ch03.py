@@ -32,6 +32,13 @@ def test_layer_backward_reference_solution_passes():
     (lambda dZ, A, W: (A.T @ dZ, (A.T @ dZ).sum(axis=0), layer_backward(dZ, A, W)[2]), "db differs"),
     # no column sum: db keeps the batch dimension
     (lambda dZ, A, W: (A.T @ dZ, dZ, layer_backward(dZ, A, W)[2]), "db has shape"),
+    # the column sums with keepdims=True: a (1, n_l) row instead of (n_l,)
+    (lambda dZ, A, W: (A.T @ dZ, dZ.sum(axis=0, keepdims=True), layer_backward(dZ, A, W)[2]),
+     "drop keepdims=True"),
+    # the mean of dZ's rows: a second 1/n on top of the one dZ already carries
+    (lambda dZ, A, W: (A.T @ dZ, dZ.mean(axis=0), layer_backward(dZ, A, W)[2]), "db is the mean of dZ's rows"),
+    # dW divided by n once more
+    (lambda dZ, A, W: (A.T @ dZ / len(dZ),) + layer_backward(dZ, A, W)[1:], "divided by n = 7"),
     # forgetting the activation's derivative: dA_prev instead of dZ_prev
     (lambda dZ, A, W: (A.T @ dZ, dZ.sum(axis=0), dZ @ W.T), "multiply it element-wise by tanh′"),
     # the sigmoid's derivative instead of tanh's
@@ -68,9 +75,11 @@ def test_momentum_reference_solution_passes():
     # stepping along the old velocity
     (lambda P, v, g, lr, mu: (P - lr * v, mu * v + g), "old velocity"),
     # plain SGD, velocity returned unchanged
-    (lambda P, v, g, lr, mu: (P - lr * g, v), "v after step 1"),
+    (lambda P, v, g, lr, mu: (P - lr * g, v), "v at step 1"),
     # adding instead of subtracting the step
-    (lambda P, v, g, lr, mu: (P + lr * (mu * v + g), mu * v + g), "P after step 1 differs"),
+    (lambda P, v, g, lr, mu: (P + lr * (mu * v + g), mu * v + g), "P at step 1 with lr = 0.1, momentum = 0.9 differs"),
+    # Nesterov's momentum (PyTorch's nesterov=True), a different method
+    (lambda P, v, g, lr, mu: (P - lr * (g + mu * (mu * v + g)), mu * v + g), "Nesterov"),
     # returning only P
     (lambda P, v, g, lr, mu: P - lr * (mu * v + g), "momentum_step must return a tuple (P_new, v_new), got ndarray"),
 ])
@@ -95,3 +104,31 @@ def test_momentum_the_check_never_prints_the_solution():
     # the feedback on a wrong answer names the rule, not the expected arrays in full
     feedback = check("ex-momentum", lambda P, v, g, lr, mu: (P, v))
     assert not feedback and "[[" not in feedback.message
+
+
+def test_momentum_cs231n_convention_is_accepted_and_named():
+    # v <- mu v - lr g, P <- P + v moves P identically: accepted, with a message naming the convention
+    def cs231n(P, v, g, lr, mu):
+        v_new = mu * v - lr * g
+        return P + v_new, v_new
+    feedback = check("ex-momentum", cs231n)
+    assert feedback and "CS231n" in feedback.message, feedback.message
+
+
+def test_momentum_hard_coded_settings_are_rejected():
+    # an answer that ignores lr and momentum and uses 0.1 and 0.9 fails on the other settings
+    feedback = check("ex-momentum", lambda P, v, g, lr, mu: momentum_step(P, v, g, 0.1, 0.9))
+    assert not feedback and "lr = 0.03" in feedback.message, feedback.message
+
+
+def test_layer_backward_in_float32_is_accepted():
+    # the same formulas computed in float32 are right: the check compares at rtol 1e-6
+    assert check("ex-layer-backward", lambda dZ, A, W: tuple(
+        x.astype(np.float32) for x in layer_backward(dZ, A, W)))
+
+
+def test_momentum_in_float32_is_accepted():
+    # a correct step that returns float32 arrays is right, not "differs at 1e-10"
+    feedback = check("ex-momentum", lambda P, v, g, lr, mu: tuple(
+        x.astype(np.float32) for x in momentum_step(P, v, g, lr, mu)))
+    assert feedback, feedback.message

@@ -17,9 +17,22 @@ def test_and_or_accepts_or_nand_and():
     assert check("ex-and-or", xor_net())
 
 
-def test_and_or_accepts_another_correct_network():
-    # any weights that compute XOR are right, e.g. hidden OR and AND, output "OR and not AND"
-    assert check("ex-and-or", xor_net(W1=((1, 1), (1, 1)), b1=(-0.5, -1.5), W2=((1,), (-2,)), b2=(-0.5,)))
+def test_and_or_rejects_an_xor_network_built_from_other_gates():
+    # hidden OR and AND, output "OR and not AND" computes XOR, but the exercise asks for OR, NAND, AND
+    feedback = check("ex-and-or", xor_net(W1=((1, 1), (1, 1)), b1=(-0.5, -1.5), W2=((1,), (-2,)), b2=(-0.5,)))
+    assert not feedback and "hidden units compute OR and AND" in feedback.message
+
+
+def test_and_or_accepts_the_hidden_units_in_the_other_order():
+    # NAND then OR: the output AND is symmetric, so this is the same network
+    feedback = check("ex-and-or", xor_net(W1=((-1.0, 1.0), (-1.0, 1.0)), b1=(1.5, -0.5)))
+    assert feedback and "other order" in feedback.message
+
+
+def test_and_or_accepts_integer_thresholds_right_under_z_at_least_0():
+    # OR b = -1, NAND b = 1, AND b = -2: each z is exactly 0 on its boundary inputs, class 1 under z >= 0
+    feedback = check("ex-and-or", xor_net(b1=(-1.0, 1.0), b2=(-2.0,)))
+    assert feedback and "exactly at z = 0" in feedback.message
 
 
 def test_and_or_names_the_inputs_an_or_network_gets_wrong():
@@ -38,10 +51,10 @@ def test_and_or_says_which_shape_is_wrong():
     assert not feedback and "W2 has shape (2,), expected (2, 1)" in feedback.message
 
 
-def test_and_or_accepts_a_unit_exactly_on_its_step_but_says_so():
-    # OR with bias 0 gives z = 0 on (0,0): the step says 0 and the network is right, without margin
+def test_and_or_rejects_or_with_bias_0_under_z_at_least_0():
+    # OR with bias 0 gives z = 0 on (0,0), which is class 1 under the book's tie-break: (0,0) -> 1
     feedback = check("ex-and-or", xor_net(b1=(0.0, 1.5)))
-    assert feedback and "exactly at z = 0" in feedback.message
+    assert not feedback and "(0,0) -> 1" in feedback.message
 
 
 def test_and_or_names_a_missing_key():

@@ -91,3 +91,57 @@ def test_bad_arguments_are_rejected(call, error, match):
     # each bad argument of numerical_gradient, relative_error and check_gradients names the rule
     with pytest.raises(error, match=match):
         call()
+
+
+# ---- gradients_match: the book's one gradient-check rule --------------------------------------------------
+
+from nnbook.gradcheck import ATOL, RTOL, gradients_match  # noqa: E402
+
+
+def test_the_rule_is_the_books():
+    # Chapter 1's statement: relative 1e-5, absolute 1e-8
+    assert (RTOL, ATOL) == (1e-5, 1e-8)
+
+
+def test_a_true_zero_entry_with_finite_difference_noise_passes():
+    # analytic 0, numeric 1e-10 (the noise of central differences): relative error 1, absolute 1e-10 < 1e-8
+    assert gradients_match(np.array([0.0, 2.0]), np.array([1e-10, 2.0]))
+
+
+def test_a_large_entry_with_a_small_relative_error_passes():
+    # |a - n| = 1e-7 > ATOL, but relative 1e-7 / 2 is well below 1e-5
+    assert gradients_match(np.array([1.0, -3.0]), np.array([1.0 + 1e-7, -3.0]))
+
+
+@pytest.mark.parametrize("analytic, numeric", [
+    ([1.0, 2.0], [1.1, 2.0]),        # one entry 10% off
+    ([0.0, 2.0], [1e-6, 2.0]),       # a "zero" that is not: 1e-6 is far above the noise
+    ([1e-3, 2.0], [-1e-3, 2.0]),     # a small entry with the wrong sign
+    ([1.0, 2.0], [1.0, -2.0]),       # a sign error in a large entry
+])
+def test_a_wrong_gradient_fails(analytic, numeric):
+    # every entry must agree; one wrong entry is enough to fail
+    assert not gradients_match(np.array(analytic), np.array(numeric))
+
+
+def test_a_correct_network_gradient_passes_and_a_wrong_one_fails():
+    # backprop of the MLP against finite differences under the rule; 1% off in one array fails
+    rng = np.random.default_rng(2)
+    net = MLP([3, 5, 4, 2], activation="tanh", loss="cross_entropy", init="xavier", seed=2)
+    X, y = rng.normal(size=(6, 3)), rng.integers(0, 2, size=6)
+    _, grads = net.gradients(X, y)
+    for name, P in net.params.items():
+        numeric = numerical_gradient(lambda: net.loss(X, y), P)
+        assert gradients_match(grads[name], numeric), name
+        assert not gradients_match(1.01 * grads[name], numeric), name
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: gradients_match(np.zeros(2), np.zeros(3)), ValueError, r"same shape, got \(2,\) and \(3,\)"),
+    (lambda: gradients_match(np.zeros(2), np.zeros(2), rtol=0.0), ValueError, "rtol must be > 0, got 0"),
+    (lambda: gradients_match(np.zeros(2), np.zeros(2), atol=-1.0), ValueError, "atol must be >= 0"),
+])
+def test_gradients_match_rejects_bad_arguments(call, error, match):
+    # shapes must agree and the tolerances be sensible
+    with pytest.raises(error, match=match):
+        call()

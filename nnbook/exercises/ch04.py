@@ -9,9 +9,21 @@ _Y = np.array([0, 1, 1, 0])
 _SHAPES = {"W1": (2, 2), "b1": (2,), "W2": (2, 1), "b2": (1,)}
 
 
+_GATES = {  # the truth table on _X's four inputs of each gate the exercise asks for
+    "OR": np.array([0, 1, 1, 1]), "NAND": np.array([1, 1, 1, 0]), "AND": np.array([0, 0, 0, 1])}
+
+
 def _step(z):
-    """The step unit of exercise ex-and-or: 1 where z > 0, else 0."""
-    return (z > 0).astype(float)
+    """The step unit of exercise ex-and-or: 1 where z >= 0, else 0 (the book's one tie-break)."""
+    return (z >= 0).astype(float)
+
+
+def _gate_name(outputs):
+    """The name of the gate with these outputs on _X's four inputs, or the outputs themselves."""
+    for name, table in _GATES.items():
+        if np.array_equal(outputs, table):
+            return name
+    return "the outputs " + ", ".join(f"{_point(x)} -> {o:.0f}" for x, o in zip(_X, outputs))
 
 
 def _point(x):
@@ -47,13 +59,22 @@ def xor_step_network(answer):
             hint = " Your network computes XNOR, the opposite of XOR: flip the output unit."
         raise Wrong(f"the network gets {len(wrong)} of the 4 inputs wrong: {said}; XOR wants "
                     + ", ".join(f"{_point(_X[i])} -> {_Y[i]}" for i in wrong) + "."
-                    + hint + " Check each unit's z on the four inputs by hand (step: 1 only when z > 0).")
+                    + hint + " Check each unit's z on the four inputs by hand (step: 1 when z >= 0, else 0).")
+    # the exercise asks for a particular network: hidden OR and NAND, output AND of the two
+    hidden_gates = [_gate_name(A1[:, j]) for j in range(2)]
+    if sorted(hidden_gates) != ["NAND", "OR"]:
+        raise Wrong(f"the network computes XOR, but not the way the exercise asks: its hidden units compute "
+                    f"{hidden_gates[0]} and {hidden_gates[1]}, where the exercise wants OR (unit 1) and NAND "
+                    "(unit 2), so that the output can be their AND.")
+    # with hidden OR and NAND, an output that gets XOR right is AND on the hidden points that occur
+    order = ("" if hidden_gates == ["OR", "NAND"] else
+             " (Your hidden units come in the other order, NAND then OR: AND does not mind.)")
     margin = np.abs(np.concatenate([(_X @ arrays["W1"] + arrays["b1"]).ravel(),
                                     (A1 @ arrays["W2"] + arrays["b2"]).ravel()])).min()
     hidden = ", ".join(f"{_point(_X[i])} -> ({A1[i, 0]:.0f},{A1[i, 1]:.0f})" for i in range(4))
-    note = (" One unit sits exactly at z = 0 on some input, right on its step: it works with "
-            "'1 only when z > 0', but a bias moved by ½ would leave a safety margin." if margin == 0 else "")
-    return f"The hidden layer maps {hidden}: a line separates the classes there." + note
+    note = (" One unit sits exactly at z = 0 on some input, right on its step: it is right under the "
+            "book's rule (1 when z >= 0), but a bias moved by ½ would leave a safety margin." if margin == 0 else "")
+    return f"The hidden layer maps {hidden}: a line separates the classes there." + order + note
 
 
 @exercise("ex-parity")
