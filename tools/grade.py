@@ -42,7 +42,6 @@ import secrets
 import shutil
 import signal
 import sys
-import symtable
 import tempfile
 import threading
 import time
@@ -50,12 +49,13 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tools"))
+from nnbook.files import write_atomically
+from tools import grade_wire
+from tools.book import chapters as book_chapters
+from tools.cells import BUILTINS, code_facts, python_source
 
-import grade_wire  # noqa: E402
-import make_student  # noqa: E402  (the chapter list and how solutions are marked)
+ROOT = Path(__file__).resolve().parents[1]
+WIRE_SOURCE = Path(grade_wire.__file__).read_text(encoding="utf-8")   # read once: a kernel cannot change it
 
 GRADES = "grades.csv"
 FEEDBACK = "feedback"
@@ -74,39 +74,22 @@ MAX_NOTEBOOK_BYTES = 100 * 2**20
 
 # ---- reading code: which names a cell defines and reads ----------------------------------------
 
-_TRANSFORMER = []
-
-
 def python_of(source):
     """A cell's source as plain Python (IPython's %magics and !commands turned into calls)."""
-    if not _TRANSFORMER:
-        from IPython.core.inputtransformer2 import TransformerManager
-        _TRANSFORMER.append(TransformerManager())
     try:
-        return _TRANSFORMER[0].transform_cell(source)
+        return python_source(source)
     except Exception:   # IPython could not read it either: the kernel will say why
         return source
 
 
 def names(source):
-    """(names a cell binds at its top level, names it reads from the notebook's namespace).
-    Conservative: a name the cell both binds and reads counts as read (`x = x + 1`)."""
+    """(names a cell may bind at its top level, names it reads from the notebook's namespace),
+    from the book's one cell analysis (tools/cells.py); builtins are not read from the notebook."""
     try:
-        table = symtable.symtable(python_of(source), "<cell>", "exec")
-    except Exception:   # a syntax error: the kernel will say so when it runs the cell
+        facts = code_facts(source, set())
+    except (SyntaxError, ValueError, RecursionError, MemoryError):   # the kernel will say what is wrong
         return set(), set()
-    binds = {s.get_name() for s in table.get_symbols()
-             if s.is_assigned() or s.is_imported() or s.is_namespace()}
-    reads = set()
-
-    def visit(scope, top):
-        for symbol in scope.get_symbols():
-            if symbol.is_referenced() and (top or symbol.is_global()):
-                reads.add(symbol.get_name())
-        for child in scope.get_children():
-            visit(child, False)
-    visit(table, True)
-    return binds, reads - set(dir(builtins))
+    return facts.binds, facts.reads - BUILTINS - {"get_ipython"}   # the kernel provides get_ipython
 
 
 def _is_check(func):
@@ -123,18 +106,19 @@ def check_calls(source):
     code = python_of(source)
     try:
         tree = ast.parse(code)
-    except SyntaxError:   # a broken cell can still name its check: read it with a pattern
+        calls = []
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and _is_check(node.func)):
+                continue
+            arguments = dict(zip(("label", "answer"), node.args))
+            arguments.update({k.arg: k.value for k in node.keywords if k.arg in ("label", "answer")})
+            key, answer = arguments.get("label"), arguments.get("answer")
+            if isinstance(key, ast.Constant) and isinstance(key.value, str) and answer is not None:
+                calls.append((node.lineno, node.col_offset, key.value,
+                              ast.get_source_segment(code, answer), _statement_lines(tree, node)))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        # a broken (or absurdly nested) cell can still name its check: read it with a pattern
         return [(m.group(2), m.group(3), None) for m in CHECK_CALL.finditer(source)]
-    calls = []
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and _is_check(node.func)):
-            continue
-        arguments = dict(zip(("label", "answer"), node.args))
-        arguments.update({k.arg: k.value for k in node.keywords if k.arg in ("label", "answer")})
-        key, answer = arguments.get("label"), arguments.get("answer")
-        if isinstance(key, ast.Constant) and isinstance(key.value, str) and answer is not None:
-            calls.append((node.lineno, node.col_offset, key.value,
-                          ast.get_source_segment(code, answer), _statement_lines(tree, node)))
     return [(key, answer, lines) for _, _, key, answer, lines in sorted(calls)]
 
 
@@ -152,8 +136,9 @@ def besides_the_checks(source):
     try:
         code = python_of(source)
         tree = ast.parse(code)
-    except SyntaxError:
-        return ""
+    except (SyntaxError, ValueError, RecursionError, MemoryError):   # the kernel will say what is wrong
+        return "\n".join(line for line in source.splitlines()
+                         if not CHECK_CALL.search(line) and "nnbook.exercises" not in line).strip()
     drop = set()
     for statement in tree.body:
         is_import = isinstance(statement, ast.ImportFrom) and statement.module == "nnbook.exercises"
@@ -255,7 +240,7 @@ def read_chapter(path):
 
 
 def read_chapters():
-    return {chapter.name: chapter for chapter in map(read_chapter, make_student.chapters())}
+    return {chapter.name: chapter for chapter in map(read_chapter, book_chapters())}
 
 
 # ---- the kernel -----------------------------------------------------------------------------------
@@ -291,6 +276,9 @@ except (ImportError, ValueError, OSError):
     pass
 if sys.path and sys.path[0] == "":
     del sys.path[0]
+import os
+if os.getppid() == 1:   # in the sandbox's own PID namespace: it ends with the grader (--die-with-parent)
+    os.environ.pop("JPY_PARENT_PID", None)
 from ipykernel import kernelapp
 kernelapp.launch_new_instance()
 """
@@ -306,23 +294,106 @@ del __nnbook_grader_install
 """
 
 
-def kernel_specs(folder, memory):
-    """A kernelspec directory holding the grader's kernel: Python with the memory limit."""
-    spec = Path(folder) / KERNEL_NAME
-    spec.mkdir(parents=True, exist_ok=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-c", LAUNCHER, str(int(memory or 0)), "-f", "{connection_file}"],
-        "display_name": "nnbook grader", "language": "python"}))
-    return Path(folder)
+# ---- the sandbox: bubblewrap ----------------------------------------------------------------------
 
+SANDBOX_MODES = ("auto", "require", "off")
+# Folders that may hold what a student must not read or change (other users' files, the grader's
+# temporary files, sockets of system services): empty in the sandbox. What the kernel needs is bound
+# again, read-only, on top: the book, the Python and its packages, the data.
+HIDDEN = ("/tmp", "/var/tmp", "/run", "/var/run", "/home", "/root", "/mnt", "/media", "/srv", "/dev/shm")
+KEPT_ENV = ("PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "PYTHONPATH", "NNBOOK_DATA",
+            "OMP_NUM_THREADS", "MKL_NUM_THREADS", "VIRTUAL_ENV")
+
+
+class SandboxError(RuntimeError):
+    """SANDBOX=require, and bubblewrap cannot run here."""
+
+
+@dataclass
+class Sandbox:
+    """How the student's kernels run: under bubblewrap (`bwrap` is its path), or not (`why`)."""
+    bwrap: str = None
+    why: str = ""
+    hide: tuple = ()       # folders the kernel must not see (the submissions and the grades)
+
+    @property
+    def on(self):
+        return self.bwrap is not None
+
+    def announcement(self):
+        if self.on:
+            return "sandbox: each kernel runs under bubblewrap (no network, the book read-only, submissions hidden)"
+        return ("WARNING: NOT SANDBOXED: " + self.why + ". Students' code runs as you, with your network "
+                "and files (install bubblewrap: apt-get install bubblewrap; SANDBOX=require refuses to grade without it)")
+
+    def read_only(self):
+        """The folders the kernel reads: the book, Python and its packages, the data."""
+        paths = [ROOT, Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).parent]
+        paths += [Path(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+        if os.environ.get("NNBOOK_DATA"):
+            paths.append(Path(os.environ["NNBOOK_DATA"]))
+        paths += [Path(p) for p in sys.path if p and Path(p).is_dir()]
+        real = []
+        for path in paths:   # a symlink cannot be bound onto itself: its target is
+            path = path.resolve()
+            if path.is_absolute() and str(path) not in real:
+                real.append(str(path))
+        return real
+
+    def argv(self, command, writable):
+        """`command` run under bubblewrap, with the `writable` folders bound read-write."""
+        args = [self.bwrap, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/",
+                "--dev", "/dev", "--proc", "/proc"]
+        for path in HIDDEN:
+            if os.path.isdir(path) and not os.path.islink(path):
+                args += ["--tmpfs", path]
+        for path in self.read_only():
+            args += ["--ro-bind-try", path, path]
+        for path in writable:
+            args += ["--bind", str(path), str(path)]
+        for path in self.hide:
+            if not any(Path(kept) == Path(path) or Path(path) in Path(kept).parents
+                       for kept in [str(ROOT), *map(str, writable)]):
+                args += ["--tmpfs", str(path), "--remount-ro", str(path)]
+        return args + ["--", *command]
+
+
+def find_sandbox(mode="auto", hide=()):
+    """The sandbox the kernels run in: bubblewrap where it is installed and works here."""
+    if mode not in SANDBOX_MODES:
+        raise ValueError(f"sandbox must be one of {', '.join(SANDBOX_MODES)}, got {mode!r}")
+    hide = tuple(str(Path(h).resolve()) for h in hide)
+    if mode == "off":
+        return Sandbox(why="the sandbox was turned off (SANDBOX=off)", hide=hide)
+    import subprocess
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        why = "bubblewrap (bwrap) is not installed"
+    else:
+        sandbox = Sandbox(bwrap, hide=hide)
+        try:
+            tried = subprocess.run(sandbox.argv([sys.executable, "-c", "pass"], []), capture_output=True,
+                                   text=True, timeout=60)
+            if tried.returncode == 0:
+                return sandbox
+            why = f"bubblewrap does not work here ({(tried.stderr.strip() or 'exit code %d' % tried.returncode)[:200]})"
+        except (OSError, subprocess.SubprocessError) as error:
+            why = f"bubblewrap does not work here ({error})"
+    if mode == "require":
+        raise SandboxError(f"SANDBOX=require: {why}")
+    return Sandbox(why=why, hide=hide)
+
+
+# ---- the kernel -------------------------------------------------------------------------------------
 
 class Kernel:
-    """A student's kernel: started in a new empty directory, watched, run with time limits."""
+    """A student's kernel: started in a new empty directory, sandboxed where it can be, watched,
+    run with time limits."""
 
-    def __init__(self, specs, memory):
-        self.specs, self.memory = specs, memory
+    def __init__(self, memory, sandbox=None):
+        self.memory, self.sandbox = memory, sandbox or Sandbox(why="no sandbox asked for")
         self.km = self.kc = None
-        self.workdir = None
+        self.workdir = self.base = None
         self.died_of = ""
         self._stop = threading.Event()
 
@@ -333,17 +404,45 @@ class Kernel:
     def __exit__(self, *exc):
         self.shutdown()
 
+    def _spec(self, home, run):
+        """A kernelspec of its own: Python with the memory limit, in the sandbox when there is one."""
+        command = [sys.executable, "-c", LAUNCHER, str(int(self.memory or 0)), "-f", "{connection_file}"]
+        if self.sandbox.on:
+            command = self.sandbox.argv(command, [home, run])
+        spec = self.base / "spec" / KERNEL_NAME
+        spec.mkdir(parents=True)
+        # in the sandbox, an interrupt is a message the kernel turns into SIGINT to itself (a signal
+        # to the process group would stop bubblewrap, and the kernel with it)
+        (spec / "kernel.json").write_text(json.dumps({
+            "argv": command, "display_name": "nnbook grader", "language": "python",
+            "interrupt_mode": "message" if self.sandbox.on else "signal"}))
+        return spec.parent
+
+    def _env(self, home):
+        if self.sandbox.on:   # only what the kernel needs: none of the grader's secrets
+            env = {k: v for k, v in os.environ.items() if k in KEPT_ENV or
+                   (k.startswith("NNBOOK_") and k != "NNBOOK_RESULTS_DIR")}
+        else:
+            env = {k: v for k, v in os.environ.items() if k != "NNBOOK_RESULTS_DIR"}
+        env.update(NNBOOK_GRADER_KERNEL=self.token, MPLBACKEND="Agg", PYDEVD_DISABLE_FILE_VALIDATION="1",
+                   HOME=str(home), IPYTHONDIR=str(home / ".ipython"), MPLCONFIGDIR=str(home / ".matplotlib"),
+                   JUPYTER_CONFIG_DIR=str(home / ".jupyter"), TMPDIR=str(home))
+        return env
+
     def start(self):
         from jupyter_client import KernelManager
         from jupyter_client.kernelspec import KernelSpecManager
-        self.workdir = Path(tempfile.mkdtemp(prefix="nnbook-grade-"))
+        self.base = Path(tempfile.mkdtemp(prefix="nnbook-grade-"))
+        self.workdir, run = self.base / "home", self.base / "run"
+        self.workdir.mkdir()
+        run.mkdir()
         self.token = secrets.token_hex(8)
-        env = {k: v for k, v in os.environ.items() if k != "NNBOOK_RESULTS_DIR"}
-        env.update(NNBOOK_GRADER_KERNEL=self.token, MPLBACKEND="Agg", PYDEVD_DISABLE_FILE_VALIDATION="1")
         self.died_of = ""
-        self.km = KernelManager(kernel_name=KERNEL_NAME,
-                                kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(self.specs)]))
-        self.km.start_kernel(cwd=str(self.workdir), env=env)
+        specs = self._spec(self.workdir, run)
+        self.km = KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(specs)]),
+                                transport="ipc", ip=str(run / "kernel"), connection_file=str(run / "connection.json"))
+        import subprocess
+        self.km.start_kernel(cwd=str(self.workdir), env=self._env(self.workdir), stdout=subprocess.DEVNULL)
         self.kc = self.km.client()
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=120)
@@ -351,7 +450,7 @@ class Kernel:
         if self.memory:
             threading.Thread(target=self._watch, args=(self.km.provisioner.pid, self._stop),
                              daemon=True).start()
-        installed = self.run(INSTALL.format(source=Path(grade_wire.__file__).read_text()), 120)
+        installed = self.run(INSTALL.format(source=WIRE_SOURCE), 120)
         if installed.status != "ok":
             raise RuntimeError(f"the grader's helper did not load in the kernel: {installed.error}")
 
@@ -419,11 +518,13 @@ class Kernel:
                 if not self.km.is_alive():
                     return Outcome("died", self._why_dead())
                 continue
-            if message["parent_header"].get("msg_id") != msg_id:
-                continue
-            kind, content = message["msg_type"], message["content"]
-            if kind == "display_data" and grade_wire.MIME in content.get("data", {}):
-                payload = content["data"][grade_wire.MIME]
+            parent, kind, content = (message.get("parent_header"), message.get("msg_type"),
+                                     message.get("content"))
+            if not (isinstance(parent, dict) and parent.get("msg_id") == msg_id and isinstance(content, dict)):
+                continue   # another request's, or not a message the grader can read
+            data = content.get("data")
+            if kind == "display_data" and isinstance(data, dict) and grade_wire.MIME in data:
+                payload = data[grade_wire.MIME]    # any JSON: read_reply decides what it is
             elif kind == "error":
                 ename = str(content.get("ename", ""))[:200]
                 error = f"{ename}: {str(content.get('evalue', ''))[:1000]}".rstrip(": ")
@@ -448,8 +549,8 @@ class Kernel:
         if self.km is not None:
             self.kill()
         _kill_leftovers(getattr(self, "token", None))
-        if self.workdir is not None:
-            shutil.rmtree(self.workdir, ignore_errors=True)
+        if self.base is not None:
+            shutil.rmtree(self.base, ignore_errors=True)
 
 
 def _kill_leftovers(token):
@@ -521,36 +622,68 @@ class Answer:
             raise TimedOut()
         arguments = grade_wire.encode((list(args), kwargs))
         code = f"__import__('sys').modules['__nnbook_grader__'].call({self._key!r}, {arguments!r})"
-        reply = _reply(self._kernel.run(code, self._clock.left()))
-        if "raised" in reply:
-            raise _student_error(str(reply["raised"]), str(reply.get("message", "")))
-        after = grade_wire.unpack(reply.get("arguments", [[], {}]))
+        reply = read_reply(self._kernel.run(code, self._clock.left()))
+        if reply.raised:
+            raise _student_error(*reply.raised)
+        if not reply.has_returned:
+            raise UnreadableAnswer("the kernel's answer to a call is not in the grader's format")
+        after = reply.arguments
         if isinstance(after, tuple) and len(after) == 2:
             _sync(list(args), after[0])
             _sync(kwargs, after[1])
-        return grade_wire.unpack(reply["returned"])
+        return reply.returned
 
 
-def _reply(outcome):
-    """The helper's reply in an outcome, or the exception that says why there is none."""
+@dataclass
+class Reply:
+    """What the grader's helper in the kernel answered, decoded: exactly one of the three."""
+    raised: tuple = None         # (exception type name, message): the student's code raised
+    bound: str = None            # "callable" or "value": what the answer expression evaluated to
+    returned: object = None      # the decoded value the function returned (or the value itself)
+    has_returned: bool = False
+    arguments: object = None     # the call's arguments as the function left them, decoded
+
+
+def read_reply(outcome):
+    """The helper's reply in an outcome, decoded; `TimedOut`/`KernelDied` when there is none
+    because of the kernel, `UnreadableAnswer` for anything else that is not a reply in the
+    grader's format. The one way a kernel's answer enters the grader: whatever the kernel sent
+    (any type, any nesting, any size), nothing else escapes from here."""
     if outcome.status == "timeout":
         raise TimedOut(outcome.error)
     if outcome.status == "died":
         raise KernelDied(outcome.error)
-    if outcome.payload is None:
-        raise UnreadableAnswer(f"the kernel gave no answer ({outcome.error or 'nothing sent'})")
     try:
-        reply = json.loads(outcome.payload) if len(outcome.payload) <= grade_wire.MAX_BYTES else None
-    except ValueError:
-        reply = None
-    if not isinstance(reply, dict) or not ({"raised", "returned", "bound"} & set(reply)):
+        return _decode_reply(outcome.payload, outcome.error)
+    except UnreadableAnswer:
+        raise
+    except grade_wire.WireError as error:
+        raise UnreadableAnswer(f"the kernel sent something the grader cannot read: {error}") from None
+    except Exception as error:   # RecursionError, MemoryError, TypeError, ... of a forged payload
+        raise UnreadableAnswer("the kernel's answer is not in the grader's format "
+                               f"({type(error).__name__})") from None
+
+
+def _decode_reply(payload, error):
+    if payload is None:
+        raise UnreadableAnswer(f"the kernel gave no answer ({error or 'nothing sent'})")
+    if not isinstance(payload, str) or len(payload) > grade_wire.MAX_BYTES:
         raise UnreadableAnswer("the kernel's answer is not in the grader's format")
-    if "returned" in reply:
-        try:
-            grade_wire.unpack(reply["returned"])   # refuse a malformed answer here, once
-        except grade_wire.WireError as error:
-            raise UnreadableAnswer(f"the function returned something the grader cannot read: {error}") from None
-    return reply
+    reply = json.loads(payload)
+    if not isinstance(reply, dict) or len({"raised", "returned", "bound"} & set(reply)) != 1:
+        raise UnreadableAnswer("the kernel's answer is not in the grader's format")
+    if "raised" in reply:
+        return Reply(raised=(str(reply["raised"])[:200], str(reply.get("message", ""))[:2000]))
+    if "bound" in reply:
+        if reply["bound"] not in ("callable", "value"):
+            raise UnreadableAnswer("the kernel's answer is not in the grader's format")
+        return Reply(bound=reply["bound"])
+    try:
+        returned = grade_wire.unpack(reply["returned"])
+        arguments = grade_wire.unpack(reply["arguments"]) if "arguments" in reply else None
+    except grade_wire.WireError as error:
+        raise UnreadableAnswer(f"the function returned something the grader cannot read: {error}") from None
+    return Reply(returned=returned, has_returned=True, arguments=arguments)
 
 
 # ---- one submission -----------------------------------------------------------------------------------
@@ -658,8 +791,8 @@ def locate(nb, chapter):
 class Submission:
     """One student's notebook in a kernel of its own; grades its exercises one at a time."""
 
-    def __init__(self, chapter, specs, timeout, memory):
-        self.chapter, self.specs, self.timeout, self.memory = chapter, specs, timeout, memory
+    def __init__(self, chapter, sandbox, timeout, memory):
+        self.chapter, self.sandbox, self.timeout, self.memory = chapter, sandbox, timeout, memory
         self.kernel = None
         self.ran_setup = set()
         self.replay = []         # (exercise key or None, code) that a restarted kernel runs again
@@ -686,7 +819,7 @@ class Submission:
         return messages
 
     def _start(self):
-        self.kernel = Kernel(self.specs, self.memory)
+        self.kernel = Kernel(self.memory, self.sandbox)
         self.kernel.start()
 
     def _restart(self, skip):
@@ -708,7 +841,7 @@ class Submission:
     def _exercise(self, item):
         """(passed, message) for one exercise; a kernel it kills is replaced for the next one."""
         try:
-            return self._run_exercise(item)
+            result = self._run_exercise(item)
         except KernelDied as error:
             result = (False, f"the kernel died while running this exercise: {error}; "
                              "the other exercises were graded in a new kernel")
@@ -717,7 +850,7 @@ class Submission:
         except TimedOut:
             result = (False, f"time limit: this exercise's code and check ran longer than {self.timeout:g} s "
                              "(an endless loop?); the other exercises were graded")
-        if not self.kernel.km.is_alive():
+        if self.kernel is not None and not self.kernel.km.is_alive():
             self._restart(skip=item.exercise.key)
         return result
 
@@ -754,14 +887,19 @@ class Submission:
                 return False, f"your code for this exercise raised {outcome.error}{limit}"
             self.replay.append((key, code))
         code = f"__import__('sys').modules['__nnbook_grader__'].bind({key!r}, {item.answer!r})"
-        reply = _reply(self.kernel.run(code, clock.left()))
-        if "raised" in reply:
-            return False, f"{item.answer} could not be evaluated: {reply['raised']}: {reply.get('message', '')}"
-        if reply.get("bound") == "callable":
+        reply = read_reply(self.kernel.run(code, clock.left()))
+        if reply.raised:
+            return False, f"{item.answer} could not be evaluated: {reply.raised[0]}: {reply.raised[1]}"
+        if reply.bound == "callable":
             answer = Answer(self.kernel, key, clock)
-        else:
+        elif reply.bound == "value":
             code = f"__import__('sys').modules['__nnbook_grader__'].value({key!r})"
-            answer = grade_wire.unpack(_reply(self.kernel.run(code, clock.left()))["returned"])
+            value = read_reply(self.kernel.run(code, clock.left()))
+            if not value.has_returned:
+                raise UnreadableAnswer("the kernel's answer is not in the grader's format (no value)")
+            answer = value.returned
+        else:
+            raise UnreadableAnswer("the kernel's answer is not in the grader's format (nothing bound)")
         return verdict(key, answer)
 
 
@@ -777,8 +915,38 @@ def verdict(key, answer):
     return bool(feedback.correct), feedback.message
 
 
-def grade_one(name, data, chapters, specs, timeout, memory, assigned=None):
-    """(chapter name, rows) for one submission's bytes."""
+def could_not_grade(error):
+    """The message of a notebook (or exercise) the grader could not grade, and why."""
+    if isinstance(error, (TimedOut, KernelDied, UnreadableAnswer)):
+        why = f"{type(error).__name__}: {str(error)[:300]}".rstrip(": ")
+    else:
+        lines = str(error).strip().splitlines()
+        why = f"{type(error).__name__}: {lines[-1][:300]}" if lines else type(error).__name__
+    return f"not graded: the grader could not grade this notebook ({why}); the others were graded"
+
+
+def grade_one(name, data, chapters, sandbox, timeout, memory, assigned=None):
+    """(chapter name, rows) for one submission's bytes. Whatever happens while grading it — a
+    malformed answer, an error in the grader's own reading of it, a kernel that will not start —
+    becomes this submission's rows (not passed, saying why), never an end of the run."""
+    chapter = None
+    try:
+        chapter_name, rows = _grade_one(name, data, chapters, sandbox, timeout, memory, assigned)
+        return chapter_name, rows
+    except (Exception, TimedOut, KernelDied, UnreadableAnswer) as error:
+        message = could_not_grade(error)
+        nb = None
+        try:
+            nb, _ = read_notebook(data)
+            chapter = identify(nb, chapters)[0] if nb is not None else None
+        except Exception:
+            chapter = None
+        if chapter is None or (assigned and chapter.name != assigned):
+            return "", [Row(name, "", "", False, message)]
+        return chapter.name, [Row(name, chapter.name, e.key, False, message) for e in chapter.exercises]
+
+
+def _grade_one(name, data, chapters, sandbox, timeout, memory, assigned=None):
     nb, problem = read_notebook(data)
     if nb is None:
         return "", [Row(name, "", "", False, problem)]
@@ -790,7 +958,7 @@ def grade_one(name, data, chapters, specs, timeout, memory, assigned=None):
                                   f"not graded: this is the notebook of {chapter.name} "
                                   f"({chapter.title}), not of the assigned {assigned}")]
     found = locate(nb, chapter)
-    messages = Submission(chapter, specs, timeout, memory).grade(found)
+    messages = Submission(chapter, sandbox, timeout, memory).grade(found)
     rows = []
     for item in found:
         passed, message = messages[item.exercise.key]
@@ -807,16 +975,6 @@ def submissions_in(folder):
     paths = sorted(p for p in folder.rglob("*.ipynb") if p.is_file()
                    and not any(part.startswith(".") for part in p.relative_to(folder).parts))
     return [(p.relative_to(folder).as_posix(), p.read_bytes()) for p in paths]
-
-
-def write_atomically(path, text):
-    path = Path(path)
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=f".{path.name}.", delete=False,
-                                     encoding="utf-8", newline="") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(handle.name, path)
 
 
 def grades_csv(rows):
@@ -878,15 +1036,24 @@ def summary(rows):
     return "\n".join(lines)
 
 
-def grade_folder(folder, timeout=TIMEOUT, memory=MEMORY, chapter=None, regrade=False, progress=True):
-    """Grade every notebook under `folder`; returns the rows (also in folder/grades.csv)."""
+def grade_folder(folder, timeout=TIMEOUT, memory=MEMORY, chapter=None, regrade=False, progress=True,
+                 sandbox="auto", jobs=None):
+    """Grade every notebook under `folder`; returns the rows (also in folder/grades.csv).
+    `sandbox`: "auto" (bubblewrap where it works, else a loud warning), "require", "off", or a
+    Sandbox found before (find_sandbox). `jobs`: notebooks graded at once, each in its own kernel
+    (default: the number of cores); the rows are the same, in the same order, whatever it is."""
     folder = Path(folder)
     if not folder.is_dir():
         raise ValueError(f"SUBMISSIONS must be a folder of notebooks, got {str(folder)!r}")
+    if not isinstance(sandbox, Sandbox):
+        sandbox = find_sandbox(sandbox, hide=[folder])
     if not (isinstance(timeout, (int, float)) and timeout > 0):
         raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
     if not (isinstance(memory, int) and memory >= 0):
         raise ValueError(f"memory must be a number of bytes >= 0 (0: no limit), got {memory!r}")
+    jobs = (os.cpu_count() or 1) if jobs is None else jobs
+    if not (isinstance(jobs, int) and jobs >= 1):
+        raise ValueError(f"jobs must be a whole number of notebooks graded at once, at least 1, got {jobs!r}")
     chapters = read_chapters()
     if chapter is not None and chapter not in chapters:
         raise ValueError(f"chapter must be one of {sorted(chapters)}, got {chapter!r}")
@@ -910,21 +1077,29 @@ def grade_folder(folder, timeout=TIMEOUT, memory=MEMORY, chapter=None, regrade=F
         from tqdm import tqdm
         bar = tqdm(total=len(todo), unit="notebook", file=sys.stderr, desc="grading")
     (folder / FEEDBACK).mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="nnbook-grader-specs-") as specs_dir:
-        specs = kernel_specs(specs_dir, memory)
-        for name, data in todo:
-            if bar is not None:
-                bar.set_postfix_str(name[-40:])
-            chapter_name, mine = grade_one(name, data, chapters, specs, timeout, memory, chapter)
-            rows[name] = mine
-            new_state[name] = {"sha256": hashlib.sha256(data).hexdigest(), "settings": settings,
-                               "chapter": chapter_name, "fingerprint": fingerprints.get(chapter_name)}
-            ordered = [row for n, _ in submissions if n in rows for row in rows[n]]
-            write_atomically(folder / GRADES, grades_csv(ordered))
-            write_atomically(folder / STATE, json.dumps(new_state, indent=1))
-            write_atomically(feedback_path(folder, name), feedback_text(name, mine))
-            if bar is not None:
-                bar.update()
+    from concurrent.futures import ThreadPoolExecutor
+    # `jobs` kernels at once (threads: each waits on its own kernel); this thread alone writes, in
+    # the submissions' order, after each notebook: an interrupted run loses no finished row
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="grade") as pool:
+        futures = [(name, data, pool.submit(grade_one, name, data, chapters, sandbox, timeout, memory, chapter))
+                   for name, data in todo]
+        try:
+            for name, data, future in futures:
+                chapter_name, mine = future.result()
+                rows[name] = mine
+                new_state[name] = {"sha256": hashlib.sha256(data).hexdigest(), "settings": settings,
+                                   "chapter": chapter_name, "fingerprint": fingerprints.get(chapter_name)}
+                ordered = [row for n, _ in submissions if n in rows for row in rows[n]]
+                write_atomically(folder / GRADES, grades_csv(ordered))
+                write_atomically(folder / STATE, json.dumps(new_state, indent=1))
+                write_atomically(feedback_path(folder, name), feedback_text(name, mine))
+                if bar is not None:
+                    bar.set_postfix_str(name[-40:])
+                    bar.update()
+        except BaseException:   # Ctrl-C: no new notebook starts; those running finish their limits
+            for _, _, future in futures:
+                future.cancel()
+            raise
     if bar is not None:
         bar.close()
     ordered = [row for n, _ in submissions if n in rows for row in rows[n]]
@@ -950,14 +1125,26 @@ def main(argv=None):
     parser.add_argument("--chapter", help="the assigned chapter (e.g. 05_mnist_mlp_vs_logreg): "
                                           "a notebook of another chapter gets one row saying so")
     parser.add_argument("--regrade", action="store_true", help="grade every notebook again")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="notebooks graded at once, each in its own kernel (default: the number of cores)")
+    parser.add_argument("--sandbox", default="auto", choices=SANDBOX_MODES,
+                        help="auto: bubblewrap where it works, else warn and grade unsandboxed; "
+                             "require: refuse to grade without it; off: no sandbox")
     args = parser.parse_args(argv)
     try:
-        rows = grade_folder(args.folder, args.timeout, parse_memory(args.memory), args.chapter, args.regrade)
+        sandbox = find_sandbox(args.sandbox, hide=[args.folder])
+    except SandboxError as error:
+        sys.exit(f"grade: {error}. Install bubblewrap (apt-get install bubblewrap), or grade with SANDBOX=auto")
+    print(sandbox.announcement(), flush=True)            # the first line, loud when there is no sandbox
+    try:
+        rows = grade_folder(args.folder, args.timeout, parse_memory(args.memory), args.chapter, args.regrade,
+                            sandbox=sandbox, jobs=args.jobs)
     except ValueError as error:
         parser.error(str(error))
     print(summary(rows) if rows else f"no notebooks (*.ipynb) in {args.folder}")
     print(f"\n{len(rows)} row{'s' * (len(rows) != 1)} in {Path(args.folder) / GRADES}; "
           f"feedback in {Path(args.folder) / FEEDBACK}/")
+    print(sandbox.announcement())
 
 
 if __name__ == "__main__":
