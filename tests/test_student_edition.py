@@ -1,18 +1,17 @@
-"""The student edition (tools/make_student.py, `make student`): solutions out, checks in, runs."""
-import sys
+"""The student edition (`make student`, which runs tools/make_notebooks.py --student; the solution
+rules are tools/make_student.py's): solutions out, checks in, runs."""
 from pathlib import Path
 
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import make_student  # noqa: E402
-from make_student import BEGIN, END, MarkingError, strip_markers, student_notebook  # noqa: E402
+import editions
+from test_notebooks import CHAPTERS
+from tools import grade, make_student
+from tools.make_notebooks import Build, write_editions
+from tools.make_student import BEGIN, END, MarkingError, strip_markers, student_notebook
 
-import editions  # noqa: E402
-import grade  # noqa: E402
-from test_notebooks import CHAPTERS  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def code(source, tags=()):
@@ -78,10 +77,35 @@ def test_wrongly_marked_solutions_fail_loudly(cells, message):
         student_notebook(notebook(*cells), "nb")
 
 
+class Anything(dict):
+    """A stand-in for the build's glue values and labels (`make student` reads them from `make book`):
+    every key has one."""
+
+    def __init__(self, value):
+        super().__init__()
+        self.value = value
+
+    def __contains__(self, key):
+        return True
+
+    def __getitem__(self, key):
+        return self.value(key)
+
+    def get(self, key, default=None):   # glue.get(page): every page's values
+        return self
+
+
+STAND_IN_BUILD = Build(glue=Anything(lambda key: "1.5"), labels=Anything(lambda label: (f"x.html#{label}", label)),
+                       docs=Anything(lambda doc: (f"{doc}.html", doc)), machine="no machine", date="never")
+
+
 @pytest.fixture(scope="module")
 def edition(tmp_path_factory):
+    """The student edition as `make student` writes it (make_notebooks.write_editions, student=True),
+    with stand-in numbers for the build's: {file name: path}."""
     out = tmp_path_factory.mktemp("student")
-    return {path.name: path for path in make_student.main(out)}
+    written = write_editions(out, student=True, root=ROOT, build=STAND_IN_BUILD)
+    return {Path(docname).name + ".ipynb": out / f"{docname}.ipynb" for docname in written}
 
 
 def solution_texts(nb):
@@ -216,8 +240,9 @@ def test_nbgrader_itself_accepts_the_edition(path, edition):
 
 # ---- the student edition runs: two facts instead of executing every chapter twice ----------------------
 # The promise is that a student can run the edition top to bottom and only the stubs they have
-# not written yet complain. It follows from (1) its code outside the answer cells is the source's
-# own, which nbval runs (make test); (2) none of that code reads a name an answer cell defines, so
+# not written yet complain. It follows from (1) its code outside the answer cells is the reader's
+# edition's (the source's, with the hidden cells make_notebooks.py drops or softens, which its own
+# tests and `make test-colab` run); (2) none of that code reads a name an answer cell defines, so
 # the stubs cannot break it; (3) its exercise section runs with the stubs: the grader runs the
 # chapter's set-up that the exercises need, the stub cells, and every check, which says
 # "not answered yet". The reference solutions, graded the same way, pass every check.
@@ -226,12 +251,22 @@ def _outside_the_answers(nb, is_answer):
     return [grade.normalised(c.source) for c in nb.cells if c.cell_type == "code" and not is_answer(c)]
 
 
+@pytest.fixture(scope="module")
+def readers_edition(tmp_path_factory):
+    """The reader's edition as `make notebooks` writes it, with the same stand-in numbers."""
+    out = tmp_path_factory.mktemp("reader")
+    written = write_editions(out, student=False, root=ROOT, build=STAND_IN_BUILD)
+    return {Path(docname).name + ".ipynb": out / f"{docname}.ipynb" for docname in written}
+
+
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
-def test_code_outside_the_answer_cells_is_the_sources(path, edition):
-    source = nbformat.read(path, as_version=4)
+def test_code_outside_the_answer_cells_is_the_readers_editions(path, edition, readers_edition):
     student = nbformat.read(edition[path.name], as_version=4)
-    assert _outside_the_answers(student, lambda c: c.metadata.get("nbgrader", {}).get("solution")) == \
-        _outside_the_answers(source, lambda c: "solution" in c.metadata.get("tags", []))
+    reader = nbformat.read(readers_edition[path.name], as_version=4)
+    mine = _outside_the_answers(student, lambda c: c.metadata.get("nbgrader", {}).get("solution"))
+    theirs = _outside_the_answers(reader, lambda c: "solution" in c.metadata.get("tags", []))
+    branch = "@student\"" 
+    assert [code.replace(branch, "@notebooks\"") for code in mine] == theirs   # the install cell's branch differs
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
@@ -255,12 +290,18 @@ def test_the_reader_of_answer_names_sees_inside_functions():
 
 
 @pytest.fixture(scope="module")
-def graded_editions(tmp_path_factory):
-    """Every chapter's untouched student edition and its reference solutions, graded."""
+def graded_editions(tmp_path_factory, edition):
+    """Every chapter's untouched student edition (as `make student` writes it) and the same with
+    the reference solutions in its answer cells, graded."""
     folder = tmp_path_factory.mktemp("editions")
     for path in CHAPTERS:
-        editions.write(editions.student(path), folder / "untouched" / path.name)
-        editions.write(editions.solved(path), folder / "solved" / path.name)
+        nb = nbformat.read(edition[path.name], as_version=4)
+        editions.write(nb, folder / "untouched" / path.name)
+        stubs, references = editions.answer_cells(nb), editions.reference_solutions(path)
+        assert len(stubs) == len(references), "a stub for each marked solution"
+        for cell, reference in zip(stubs, references):
+            cell.source = reference
+        editions.write(nb, folder / "solved" / path.name)
     return grade.grade_folder(folder, progress=False)
 
 
