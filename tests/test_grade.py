@@ -1,4 +1,4 @@
-"""The grader (tools/grade.py, `make grade`): the book's checks on a folder of students' notebooks,
+"""The grader (tools/grade/, `make grade`): the book's checks on a folder of students' notebooks,
 robust to bad submissions, with verdicts a student's kernel cannot forge."""
 import base64
 import csv
@@ -261,12 +261,12 @@ def test_an_interrupted_run_resumes_without_losing_or_doubling_rows(tmp_path, mo
     for name in ("anna", "ben", "cleo"):
         (tmp_path / f"{name}.ipynb").write_text(name)
     calls = []
-    monkeypatch.setattr(grade, "grade_one", _fake_grade_one(calls, interrupt_at="ben.ipynb"))
+    monkeypatch.setattr(grade.submission, "grade_one", _fake_grade_one(calls, interrupt_at="ben.ipynb"))
     with pytest.raises(KeyboardInterrupt):
         grade.grade_folder(tmp_path, progress=False)
     assert [r["submission"] for r in _rows(tmp_path)] == ["anna.ipynb"] * 2    # a whole file, anna's rows
     calls.clear()
-    monkeypatch.setattr(grade, "grade_one", _fake_grade_one(calls))
+    monkeypatch.setattr(grade.submission, "grade_one", _fake_grade_one(calls))
     grade.grade_folder(tmp_path, progress=False)
     assert calls == ["ben.ipynb", "cleo.ipynb"]                                # anna is not graded again
     rows = _rows(tmp_path)
@@ -298,7 +298,7 @@ def test_parallel_grading_gives_the_rows_of_one_at_a_time(tmp_path, monkeypatch)
         time.sleep(random.uniform(0, 0.05))
         return "01_fake", [grade.Row(name, "01_fake", key, hash(name + key) % 2 == 0, f"{name} {key}")
                            for key in ("a", "b")]
-    monkeypatch.setattr(grade, "grade_one", slow)
+    monkeypatch.setattr(grade.submission, "grade_one", slow)
     one = grade.grade_folder(tmp_path, progress=False, jobs=1, regrade=True)
     csv_one = (tmp_path / "grades.csv").read_text()
     four = grade.grade_folder(tmp_path, progress=False, jobs=4, regrade=True)
@@ -573,7 +573,7 @@ def test_whatever_the_grader_fails_at_becomes_the_notebooks_rows(monkeypatch, ch
     # notebook's exercises with the reason; nothing escapes to stop the run
     def deep(*args):
         raise RecursionError("maximum recursion depth exceeded")
-    monkeypatch.setattr(grade, "locate", deep)
+    monkeypatch.setattr(grade.submission, "locate", deep)
     data = nbformat.writes(editions.solved(_path(chapter))).encode()
     name, rows = grade.grade_one("deep.ipynb", data, chapters, None, 5, 0)
     assert name == chapter.name and [r.exercise for r in rows] == [e.key for e in chapter.exercises]
