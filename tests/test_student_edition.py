@@ -231,11 +231,87 @@ def test_nbgraders_rules_catch_what_they_should():
     assert nbgrader_problems(nb) == ["cell 1: grade_id check-1_5 twice"]
 
 
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
-def test_nbgrader_itself_accepts_the_edition(path, edition):
-    validator = pytest.importorskip("nbgrader.nbgraderformat", reason="nbgrader is not installed (the "
-                                    "test above checks its documented schema)").MetadataValidator
-    validator().validate_nb(nbformat.read(edition[path.name], as_version=4))
+# ---- nbgrader itself ----------------------------------------------------------------------------------
+# nbgrader is not in requirements.txt: it pulls in ipywidgets, with which tqdm.auto draws widgets in the
+# executed chapters (5 and 8 show progress bars), and the static book would need the widgets' JavaScript.
+# The tests run it from a venv of its own layered on the book's (a .pth file: the book's packages, plus
+# nbgrader and what only it needs), made once in _build/nbgrader-venv (pip, about 10 s).
+NBGRADER = "nbgrader>=0.9,<1"
+
+
+@pytest.fixture(scope="session")
+def nbgrader_env():
+    """The environment in which `nbgrader` (and its kernels) run: {PATH, PYTHONPATH, ...}."""
+    import os
+    import site
+    import subprocess
+    import sys
+    import venv
+    where = ROOT / "_build" / "nbgrader-venv"
+    python = where / "bin" / "python"
+    if subprocess.run([str(python), "-c", "import nbgrader"], capture_output=True).returncode if python.exists() else 1:
+        venv.EnvBuilder(with_pip=True, clear=True).create(where)
+        purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                                 capture_output=True, text=True, check=True).stdout.strip()
+        Path(purelib, "nnbook-book-venv.pth").write_text("\n".join(site.getsitepackages()) + "\n")
+        installed = subprocess.run([str(python), "-m", "pip", "install", "-q", NBGRADER], capture_output=True, text=True)
+        assert installed.returncode == 0, f"pip could not install {NBGRADER}: {installed.stderr[-2000:]}"
+    return {**os.environ, "PATH": f"{where / 'bin'}{os.pathsep}{os.environ['PATH']}", "PYTHONPATH": str(ROOT)}
+
+
+@pytest.mark.slow
+def test_nbgrader_itself_accepts_every_chapters_edition(edition, nbgrader_env):
+    import subprocess
+    script = ("import sys, nbformat\nfrom nbgrader.nbgraderformat import MetadataValidator\n"
+              "for path in sys.argv[1:]:\n    MetadataValidator().validate_nb(nbformat.read(path, as_version=4))\n"
+              "    nb = nbformat.read(path.replace('/chapters/', '/nbgrader-source/'), as_version=4)\n"
+              "    MetadataValidator().validate_nb(nb)\n")
+    run = subprocess.run(["python", "-c", script, *map(str, edition.values())], env=nbgrader_env,
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-3000:]
+
+
+@pytest.mark.slow
+def test_nbgrader_round_trip_scores_full_nothing_and_in_between(edition, nbgrader_env, tmp_path):
+    """nbgrader's generate_assignment on a chapter's nbgrader-source, then autograde of three
+    submissions: the reference answers (every point), the release untouched (none), and the
+    reference answers with one wrong (all but that one's point)."""
+    import json
+    import subprocess
+    name = "01_neuron.ipynb"
+    course = tmp_path / "course"
+    (course / "source" / "ps1").mkdir(parents=True)
+    source = nbformat.read(edition[name].parents[1] / "nbgrader-source" / name, as_version=4)
+    nbformat.write(source, course / "source" / "ps1" / name)
+    (course / "nbgrader_config.py").write_text(f"c = get_config()\nc.CourseDirectory.root = {str(course)!r}\n"
+                                               "c.CourseDirectory.course_id = 'nnbook'\n")
+
+    def nbgrader(*args):
+        run = subprocess.run(["nbgrader", *args], cwd=course, env=nbgrader_env, capture_output=True, text=True,
+                             timeout=1200)
+        assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-4000:]
+
+    nbgrader("generate_assignment", "ps1", "--force")
+    release = nbformat.read(course / "release" / "ps1" / name, as_version=4)
+    answers = [i for i, c in enumerate(release.cells) if c.metadata.get("nbgrader", {}).get("solution")]
+    assert answers and all(make_student.STUB in release.cells[i].source for i in answers)
+    wrong = nbformat.from_dict(source)
+    first = grade.read_chapter(ROOT / "chapters" / name).exercises[0].answer
+    wrong.cells[answers[0]].source += (f"\n\n_reference = {first}\ndef {first}(*args, **kwargs):\n"
+                                       "    return _reference(*args, **kwargs) + 0.5   # a wrong answer\n")
+    for student, nb in {"reference": source, "untouched": release, "one_wrong": wrong}.items():
+        (course / "submitted" / student / "ps1").mkdir(parents=True)
+        nbformat.write(nb, course / "submitted" / student / "ps1" / name)
+    nbgrader("autograde", "ps1", "--create", "--force")
+    scores = subprocess.run(["python", "-c", (
+        "import json, sys\nfrom nbgrader.api import Gradebook\n"
+        "with Gradebook('sqlite:///' + sys.argv[1]) as gb:\n"
+        "    print(json.dumps({s: [gb.find_submission('ps1', s).score, gb.find_submission('ps1', s).max_score]"
+        " for s in ('reference', 'untouched', 'one_wrong')}))"), str(course / "gradebook.db")],
+        env=nbgrader_env, capture_output=True, text=True, check=True).stdout
+    scores = json.loads(scores)
+    points = len(answers)
+    assert scores == {"reference": [points, points], "untouched": [0, points], "one_wrong": [points - 1, points]}
 
 
 # ---- the student edition runs: two facts instead of executing every chapter twice ----------------------
