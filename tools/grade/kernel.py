@@ -324,19 +324,25 @@ class Kernel:
             self.kc.stop_channels()
         if self.km is not None:
             self.kill()
-        _kill_leftovers(getattr(self, "token", None))
+        _kill_leftovers(getattr(self, "token", None), self.base)
         if self.base is not None:
             shutil.rmtree(self.base, ignore_errors=True)
 
 
-def _kill_leftovers(token):
-    """Processes a kernel started that left its process group (they still carry its token)."""
+def _kill_leftovers(token, folder=None):
+    """Processes a kernel started that left its process group: they still carry its token, or
+    still work in its folder. (Without the sandbox, one that changed both escapes: the sandbox's
+    PID namespace is what guarantees that nothing outlives the kernel.)"""
     if not token:
         return
     import psutil
+    inside = str(folder) + os.sep if folder else None
     for process in psutil.process_iter():
         try:
-            if process.pid != os.getpid() and process.environ().get("NNBOOK_GRADER_KERNEL") == token:
+            if process.pid == os.getpid():
+                continue
+            if process.environ().get("NNBOOK_GRADER_KERNEL") == token or \
+                    (inside and (process.cwd() + os.sep).startswith(inside)):
                 process.kill()
         except psutil.Error:
             pass
