@@ -39,7 +39,7 @@ help:
 	@echo "make student     after make book: the student edition (reader's edition without solutions) into _build/student"
 	@echo "make lab         after make book notebooks: copy the chapters you do not have yet into my-notebooks/ and open"
 	@echo "                 JupyterLab there (make workspace: only copy); a chapter you changed is never replaced"
-	@echo "make grade SUBMISSIONS=folder [TIMEOUT=60] [MEMORY=3GB] [CHAPTER=05_...]   grade students' notebooks"
+	@echo "make grade SUBMISSIONS=folder [TIMEOUT=60] [MEMORY=3GB] [CHAPTER=05_...] [SANDBOX=require] [JOBS=2]   grade students' notebooks"
 	@echo "make bench       run each chapter in a fresh kernel; write bench/results.json"
 	@echo "make spread EXP=name [SEEDS=5]   seed spread of a chapter's result (tools/spread/) into bench/spread/"
 	@echo "make html-check  open every page of the built book in Chromium, offline (Playwright); screenshots"
@@ -151,10 +151,13 @@ lab: workspace
 
 # Students' notebooks graded with the book's own checks: FOLDER/grades.csv, FOLDER/feedback/.
 # TIMEOUT: seconds per exercise; MEMORY: per kernel process; CHAPTER: the assigned chapter.
+# SANDBOX: auto (bubblewrap where installed, else a loud warning), require, or off.
+# JOBS: notebooks graded at once, each in its own kernel (default: the number of cores).
 grade: $(STAMP)
-	@test -n "$(SUBMISSIONS)" || (echo "usage: make grade SUBMISSIONS=folder [TIMEOUT=60] [MEMORY=3GB] [CHAPTER=name]"; exit 2)
-	$(PY) tools/grade.py "$(SUBMISSIONS)" $(if $(TIMEOUT),--timeout $(TIMEOUT)) \
-	  $(if $(MEMORY),--memory $(MEMORY)) $(if $(CHAPTER),--chapter $(CHAPTER))
+	@test -n "$(SUBMISSIONS)" || (echo "usage: make grade SUBMISSIONS=folder [TIMEOUT=60] [MEMORY=3GB] [CHAPTER=name] [SANDBOX=require] [JOBS=n]"; exit 2)
+	$(PY) -m tools.grade "$(SUBMISSIONS)" $(if $(TIMEOUT),--timeout $(TIMEOUT)) \
+	  $(if $(MEMORY),--memory $(MEMORY)) $(if $(CHAPTER),--chapter $(CHAPTER)) $(if $(SANDBOX),--sandbox $(SANDBOX)) \
+	  $(if $(JOBS),--jobs $(JOBS))
 
 bench: $(STAMP)
 	NNBOOK_RESULTS_DIR=$(BENCH_RESULTS_DIR) $(PY) -m tools.bench

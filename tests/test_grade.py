@@ -1,4 +1,4 @@
-"""The grader (tools/grade.py, `make grade`): the book's checks on a folder of students' notebooks,
+"""The grader (tools/grade/, `make grade`): the book's checks on a folder of students' notebooks,
 robust to bad submissions, with verdicts a student's kernel cannot forge."""
 import base64
 import csv
@@ -15,13 +15,11 @@ import torch
 
 import editions
 
+from nnbook.exercises import check
+from tools import grade, grade_wire
+from tools.make_notebooks import Context   # the editions' exercise headings
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import grade  # noqa: E402
-import grade_wire  # noqa: E402
-import make_notebooks  # noqa: E402  (the editions' exercise headings)
-from nnbook.exercises import check  # noqa: E402
-from nnbook.exercises._core import Feedback  # noqa: E402
 
 
 # ---- the wire format ------------------------------------------------------------------------------
@@ -95,7 +93,8 @@ def test_names_a_cell_binds_and_reads():
     binds, reads = grade.names("import numpy as np\n%matplotlib inline\n"
                                "def f(x):\n    return sigmoid(x) + np.exp(offset)\nclass C: pass\ny = f(2)")
     assert binds == {"np", "f", "C", "y"}
-    assert reads >= {"sigmoid", "offset", "np", "f"} and "x" not in reads and "print" not in reads
+    assert reads == {"sigmoid", "offset"}       # np and f are the cell's own by the time they are read
+    assert grade.names("x = x + 1\nprint(x)")[1] == {"x"}
     assert grade.names("def broken(:\n") == (set(), set())
 
 
@@ -204,7 +203,7 @@ def test_the_editions_exercise_headings_bound_each_answer(chapter):
     nb = editions.solved(_path(chapter))
     for number, cell in enumerate([c for c in nb.cells if c.cell_type == "markdown"
                                    and grade.EXERCISE_BLOCK.search(c.source)], start=1):
-        cell.source = f"### {make_notebooks.Context.exercise_title(f'9.{number}')}\n\nThe exercise's text."
+        cell.source = f"### {Context.exercise_title(f'9.{number}')}\n\nThe exercise's text."
     nb.cells.insert(1, nbformat.v4.new_code_cell('warnings.warn("a hidden check, kept as a warning")'))
     found = grade.locate(nb, chapter)
     assert [item.answer for item in found] == [e.answer for e in chapter.exercises]
@@ -223,6 +222,7 @@ def test_parse_memory(value, expected):
     (lambda folder: grade.grade_folder(folder, timeout=0), "timeout must be a positive number"),
     (lambda folder: grade.grade_folder(folder, memory=-1), "memory must be a number of bytes"),
     (lambda folder: grade.grade_folder(folder, chapter="07_nope"), "chapter must be one of"),
+    (lambda folder: grade.grade_folder(folder, jobs=0), "jobs must be a whole number of notebooks graded at once"),
 ])
 def test_bad_arguments_are_named(tmp_path, call, message):
     with pytest.raises(ValueError, match=message):
@@ -261,12 +261,12 @@ def test_an_interrupted_run_resumes_without_losing_or_doubling_rows(tmp_path, mo
     for name in ("anna", "ben", "cleo"):
         (tmp_path / f"{name}.ipynb").write_text(name)
     calls = []
-    monkeypatch.setattr(grade, "grade_one", _fake_grade_one(calls, interrupt_at="ben.ipynb"))
+    monkeypatch.setattr(grade.submission, "grade_one", _fake_grade_one(calls, interrupt_at="ben.ipynb"))
     with pytest.raises(KeyboardInterrupt):
         grade.grade_folder(tmp_path, progress=False)
     assert [r["submission"] for r in _rows(tmp_path)] == ["anna.ipynb"] * 2    # a whole file, anna's rows
     calls.clear()
-    monkeypatch.setattr(grade, "grade_one", _fake_grade_one(calls))
+    monkeypatch.setattr(grade.submission, "grade_one", _fake_grade_one(calls))
     grade.grade_folder(tmp_path, progress=False)
     assert calls == ["ben.ipynb", "cleo.ipynb"]                                # anna is not graded again
     rows = _rows(tmp_path)
@@ -285,6 +285,25 @@ def test_an_interrupted_run_resumes_without_losing_or_doubling_rows(tmp_path, mo
     calls.clear()
     grade.grade_folder(tmp_path, progress=False, regrade=True)
     assert calls == ["anna.ipynb", "ben.ipynb"]
+
+
+def test_parallel_grading_gives_the_rows_of_one_at_a_time(tmp_path, monkeypatch):
+    import random
+    import time
+    names = [f"student{i:02}.ipynb" for i in range(12)]
+    for name in names:
+        (tmp_path / name).write_text(name)
+
+    def slow(name, *args, **kwargs):   # finishes in an order of its own
+        time.sleep(random.uniform(0, 0.05))
+        return "01_fake", [grade.Row(name, "01_fake", key, hash(name + key) % 2 == 0, f"{name} {key}")
+                           for key in ("a", "b")]
+    monkeypatch.setattr(grade.submission, "grade_one", slow)
+    one = grade.grade_folder(tmp_path, progress=False, jobs=1, regrade=True)
+    csv_one = (tmp_path / "grades.csv").read_text()
+    four = grade.grade_folder(tmp_path, progress=False, jobs=4, regrade=True)
+    assert four == one and (tmp_path / "grades.csv").read_text() == csv_one
+    assert [r.submission for r in four] == [n for n in names for _ in "ab"]
 
 
 # ---- grading real notebooks: good and bad submissions --------------------------------------------------
@@ -344,11 +363,97 @@ def bad_cases(chapter, where):
         "deleted_check.ipynb": (_with(chapter, key, check_cell=None), "not answered"),
         "renamed_check.ipynb": (_with(chapter, key, check_cell='check("renamed", my_other_function)'),
                                 "not answered"),
-        "cwd.ipynb": (_with(chapter, key, (
+        "cwd.ipynb": (_with(chapter, key, (   # says where it ran in its message
             f"import os\nopen('left_behind.txt', 'w').write('x')\n"
-            f"open({str(where)!r}, 'w').write(os.getcwd())\n"
-            f"def {f}(*args, **kwargs):\n    return None")), ""),
+            f"raise ValueError('cwd=' + os.getcwd())")), "ValueError: cwd="),
     }
+
+
+def _replace_helper(function, body):
+    """An answer cell that replaces the grader's helper function `function` in the student's kernel
+    by one that publishes `body` (Python code for the payload) as the grader's reply."""
+    return ("import json, sys\nfrom IPython.display import publish_display_data\n"
+            "helper = sys.modules['__nnbook_grader__']\n"
+            f"def forged(*args, **kwargs):\n    publish_display_data({{helper.MIME: {body}}})\n"
+            f"helper.{function} = forged\n")
+
+
+def attacks(chapter):
+    """Submissions that attack the grader's own reading of the kernel's replies or of the cells:
+    {file name: (notebook, expected message of every exercise, or of the first only)}. Each
+    used to stop the whole run (TypeError, RecursionError, KeyError in the grader)."""
+    first = chapter.exercises[0]
+    key, f = first.key, first.answer
+    cannot = "not in the grader's format"
+    return {
+        "attack_bind_not_a_string.ipynb": (_with(chapter, key, _replace_helper("bind", "{'bound': 'callable'}")),
+                                           cannot, "all"),
+        "attack_deep_json.ipynb": (_with(chapter, key, _replace_helper("bind", "'[' * 100_000 + ']' * 100_000")),
+                                   cannot, "all"),
+        "attack_no_returned.ipynb": (_with(chapter, key, _replace_helper("bind", "json.dumps({'bound': 'value'})")
+                                           + _replace_helper("value", "json.dumps({'nothing': 1})")),
+                                     cannot, "all"),
+        "attack_value_not_a_string.ipynb": (_with(chapter, key, _replace_helper("bind", "json.dumps({'bound': 'value'})")
+                                                  + _replace_helper("value", "[1, 2]")), cannot, "all"),
+        # IPython itself cannot compile these (RecursionError): the kernel runs nothing of the cell
+        "attack_deep_attribute.ipynb": (_with(chapter, key, "x" + ".a" * 100_000),
+                                        f"{f} could not be evaluated: NameError", "first"),
+        "attack_deep_check_cell.ipynb": (_with(chapter, key, check_cell=f'check("{key}", {f})\n'
+                                               + "y" + ".a" * 100_000), "", "graded"),
+    }
+
+
+HONEST = ("solved.ipynb", "untouched.ipynb", "old_edition.ipynb")
+
+
+def _honest(chapter):
+    return {"solved.ipynb": editions.solved(_path(chapter)), "untouched.ipynb": editions.student(_path(chapter)),
+            "old_edition.ipynb": _old_edition(editions.solved(_path(chapter)))}
+
+
+SANDBOXED = grade.find_sandbox("auto").on
+needs_sandbox = pytest.mark.skipif(not SANDBOXED and os.environ.get("CI") != "true",
+                                   reason="bubblewrap is not installed here (CI installs it and runs these)")
+DAEMON_TOKEN = "nnbook-test-daemon-7f3a"
+
+
+def sandbox_cases(chapter, folder, port):
+    """Submissions that try what a sandboxed kernel must not do: {name: (notebook, message)}. Each
+    probes, raises if it got through, else defines the reference answer (so it passes when the
+    sandbox held)."""
+    first = chapter.exercises[0]
+    reference = editions.reference_solutions(_path(chapter))[0]
+    grades = folder / "grades.csv"
+    daemon = (f"import time\nwhile True:  # {DAEMON_TOKEN}\n    time.sleep(0.2)\n"
+              f"    for path in [{str(grades)!r}, {str(ROOT / 'daemon_was_here.txt')!r}]:\n"
+              "        try:\n            open(path, 'a').write('forged,row\\n')\n"
+              "        except OSError:\n            pass")
+    probes = {
+        "sandbox_network": (
+            "import socket\ntry:\n"
+            f"    socket.create_connection(('127.0.0.1', {port}), timeout=2).close()\n"
+            "except OSError:\n    pass\nelse:\n    raise RuntimeError('reached the grader machine')"),
+        "sandbox_write": (
+            "import os\nreached = []\n"
+            f"for path in [{str(grades)!r}, {str(folder / 'new.txt')!r}, {str(ROOT / 'written_by_student.txt')!r},"
+            f" {str(ROOT / 'nnbook' / '__init__.py')!r}]:\n"
+            "    try:\n        open(path, 'a').close()\n        reached.append(path)\n"
+            "    except OSError:\n        pass\n"
+            f"seen = os.listdir({str(folder)!r}) if os.path.isdir({str(folder)!r}) else []\n"
+            "if reached or seen:\n    raise RuntimeError(f'wrote {reached}, saw {seen}')"),
+        "sandbox_daemon": (
+            "import subprocess, sys\n"
+            f"subprocess.Popen([sys.executable, '-c', {daemon!r}], env={{}}, start_new_session=True,\n"
+            "                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)"),
+    }
+    return {f"{name}.ipynb": _with(chapter, first.key, f"{probe}\n\n{reference}") for name, probe in probes.items()}
+
+
+def _by_submission(rows):
+    by_name = {}
+    for row in rows:
+        by_name.setdefault(row.submission, []).append(row)
+    return by_name
 
 
 @pytest.fixture(scope="module")
@@ -359,19 +464,139 @@ def graded(tmp_path_factory, chapter, chapters):
     cases = bad_cases(chapter, where)
     for name, (nb, _) in cases.items():
         editions.write(nb, folder / name)
-    editions.write(editions.student(_path(chapter)), folder / "untouched.ipynb")
-    editions.write(editions.solved(_path(chapter)), folder / "solved.ipynb")
-    editions.write(_old_edition(editions.solved(_path(chapter))), folder / "old_edition.ipynb")
+    for name, (nb, _, _) in attacks(chapter).items():
+        editions.write(nb, folder / name)
+    for name, nb in _honest(chapter).items():
+        editions.write(nb, folder / name)
     other = next(c for c in chapters.values() if c is not chapter)
     editions.write(editions.student(_path(other)), folder / "other_chapter.ipynb")
     (folder / "notes.ipynb").write_text("these are my notes, not a notebook")
     (folder / "sub").mkdir()
     (folder / "sub" / "photo.ipynb").write_bytes(b"\x89PNG\r\n\x1a\n")
-    rows = grade.grade_folder(folder, timeout=5, memory=2 * 2**30, chapter=chapter.name, progress=False)
-    by_name = {}
-    for row in rows:
-        by_name.setdefault(row.submission, []).append(row)
-    return folder, by_name, cases, where
+    import socket
+    listener = socket.create_server(("127.0.0.1", 0))      # what a kernel must not reach
+    if SANDBOXED:   # unsandboxed, these would do what they try (the tests below are skipped then)
+        for name, nb in sandbox_cases(chapter, folder, listener.getsockname()[1]).items():
+            editions.write(nb, folder / name)
+    with listener:
+        # one at a time: the memory cases must reach the limit within the time limit on 2 cores
+        rows = grade.grade_folder(folder, timeout=5, memory=2 * 2**30, chapter=chapter.name, progress=False,
+                                  jobs=1)
+    return folder, _by_submission(rows), cases, where
+
+
+@needs_sandbox
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["sandbox_network", "sandbox_write", "sandbox_daemon"])
+def test_the_sandbox_holds_no_network_no_writes_no_daemon(graded, chapter, case):
+    folder, rows, _, _ = graded
+    assert all(r.passed for r in rows[f"{case}.ipynb"]), rows[f"{case}.ipynb"]
+    assert not (folder / "new.txt").exists() and not (ROOT / "written_by_student.txt").exists()
+    assert not (ROOT / "daemon_was_here.txt").exists()
+
+
+@needs_sandbox
+@pytest.mark.slow
+def test_nothing_a_submission_started_outlives_grading_or_changes_the_grades(graded):
+    import time
+    import psutil
+    folder, rows, _, _ = graded
+    written = (folder / "grades.csv").read_bytes()
+    time.sleep(2)
+    alive = [p.pid for p in psutil.process_iter(["cmdline"]) if DAEMON_TOKEN in " ".join(p.info["cmdline"] or [])]
+    assert not alive, "a daemon a submission started survived grading"
+    assert (folder / "grades.csv").read_bytes() == written
+    assert written == grade.grades_csv([r for mine in rows.values() for r in mine]).encode()
+
+
+def test_without_bubblewrap_the_grader_says_so_first_and_last(tmp_path):
+    import subprocess
+    (tmp_path / "essay.ipynb").write_text("not a notebook")
+    env = {**os.environ, "PATH": str(tmp_path / "no-bin")}   # no bwrap to be found
+    run = subprocess.run([sys.executable, "-m", "tools.grade", str(tmp_path)], cwd=ROOT, env=env,
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.strip().splitlines()
+    assert lines[0].startswith("WARNING: NOT SANDBOXED: bubblewrap (bwrap) is not installed")
+    assert lines[-1] == lines[0]
+    refused = subprocess.run([sys.executable, "-m", "tools.grade", str(tmp_path), "--sandbox", "require"],
+                             cwd=ROOT, env=env, capture_output=True, text=True)
+    assert refused.returncode != 0 and "SANDBOX=require: bubblewrap (bwrap) is not installed" in refused.stderr
+
+
+def test_a_sandbox_mode_is_one_of_three():
+    with pytest.raises(ValueError, match="sandbox must be one of auto, require, off, got 'yes'"):
+        grade.find_sandbox("yes")
+
+
+@pytest.fixture(scope="module")
+def graded_alone(tmp_path_factory, chapter):
+    """The honest submissions alone in a folder, graded two at a time (JOBS=2)."""
+    folder = tmp_path_factory.mktemp("alone")
+    for name, nb in _honest(chapter).items():
+        editions.write(nb, folder / name)
+    return _by_submission(grade.grade_folder(folder, timeout=5, memory=2 * 2**30, chapter=chapter.name,
+                                             progress=False, jobs=2))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", [
+    "attack_bind_not_a_string", "attack_deep_json", "attack_no_returned", "attack_value_not_a_string",
+    "attack_deep_attribute", "attack_deep_check_cell"])
+def test_an_attack_on_the_grader_gets_rows_of_its_own(graded, chapter, case):
+    _, rows, _, _ = graded
+    _, message, which = attacks(chapter)[f"{case}.ipynb"]
+    mine = rows[f"{case}.ipynb"]
+    assert [r.exercise for r in mine] == [e.key for e in chapter.exercises]
+    first, *others = mine
+    if which == "graded":   # the answer is the reference solution: graded as usual
+        assert all(r.passed for r in mine), mine
+        return
+    assert not first.passed and message in first.message, first.message
+    if which == "all":
+        assert not any(r.passed for r in others) and all(message in r.message for r in others), others
+    else:
+        assert all(r.passed for r in others), others
+
+
+@pytest.mark.slow
+def test_honest_submissions_are_graded_alongside_attacks_exactly_as_alone_and_in_parallel(graded, graded_alone):
+    # alongside the attacks, one at a time (JOBS=1); alone, two at a time (JOBS=2): the same rows
+    _, rows, _, _ = graded
+    for name in HONEST:
+        assert [(r.exercise, r.passed, r.message) for r in rows[name]] == \
+               [(r.exercise, r.passed, r.message) for r in graded_alone[name]], name
+
+
+def test_whatever_the_grader_fails_at_becomes_the_notebooks_rows(monkeypatch, chapters, chapter):
+    # an error in the grader's own reading of one notebook (here a RecursionError) fails that
+    # notebook's exercises with the reason; nothing escapes to stop the run
+    def deep(*args):
+        raise RecursionError("maximum recursion depth exceeded")
+    monkeypatch.setattr(grade.submission, "locate", deep)
+    data = nbformat.writes(editions.solved(_path(chapter))).encode()
+    name, rows = grade.grade_one("deep.ipynb", data, chapters, None, 5, 0)
+    assert name == chapter.name and [r.exercise for r in rows] == [e.key for e in chapter.exercises]
+    assert all(not r.passed and "could not grade this notebook (RecursionError: maximum recursion" in r.message
+               for r in rows)
+
+
+@pytest.mark.parametrize("payload", [None, 3, {"returned": 1}, "[" * 100_000 + "]" * 100_000, "{}",
+                                     '{"returned": 1, "bound": "value"}', '{"bound": "maybe"}',
+                                     '{"returned": {"exec": "1"}}', "not json", "x" * (grade_wire.MAX_BYTES + 1)],
+                         ids=["none", "int", "dict", "deep", "empty", "two-kinds", "bad-bound", "bad-value",
+                              "not-json", "too-large"])
+def test_every_malformed_reply_is_an_unreadable_answer(payload):
+    with pytest.raises(grade.UnreadableAnswer):
+        grade.read_reply(grade.Outcome("ok", payload=payload))
+
+
+def test_a_reply_in_the_format_is_read():
+    assert grade.read_reply(grade.Outcome("ok", payload='{"bound": "callable"}')).bound == "callable"
+    reply = grade.read_reply(grade.Outcome("ok", payload=json.dumps({"returned": grade_wire.pack((1, [2.0]))})))
+    assert reply.has_returned and reply.returned == (1, [2.0])
+    assert grade.read_reply(grade.Outcome("ok", payload='{"raised": "ValueError", "message": "m"}')).raised == \
+        ("ValueError", "m")
 
 
 @pytest.mark.slow
@@ -413,8 +638,8 @@ def test_files_that_are_not_the_assignment_get_one_row_saying_so(graded, chapter
 
 @pytest.mark.slow
 def test_a_submission_runs_in_a_temporary_directory_that_is_removed(graded):
-    folder, _, _, where = graded
-    cwd = Path(where.read_text())
+    folder, rows, _, _ = graded
+    cwd = Path(rows["cwd.ipynb"][0].message.split("cwd=")[1].split()[0])
     assert not cwd.exists(), "the kernel's directory is removed after grading"
     assert folder not in cwd.parents and ROOT not in cwd.parents and cwd != folder
     assert not list(folder.rglob("left_behind.txt")) and not (ROOT / "left_behind.txt").exists()

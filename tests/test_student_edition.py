@@ -1,18 +1,17 @@
-"""The student edition (tools/make_student.py, `make student`): solutions out, checks in, runs."""
-import sys
+"""The student edition (`make student`, which runs tools/make_notebooks.py --student; the solution
+rules are tools/make_student.py's): solutions out, checks in, runs."""
 from pathlib import Path
 
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import make_student  # noqa: E402
-from make_student import BEGIN, END, MarkingError, strip_markers, student_notebook  # noqa: E402
+import editions
+from test_notebooks import CHAPTERS
+from tools import grade, make_student
+from tools.make_notebooks import Build, write_editions
+from tools.make_student import BEGIN, END, MarkingError, strip_markers, student_notebook
 
-import editions  # noqa: E402
-import grade  # noqa: E402
-from test_notebooks import CHAPTERS  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def code(source, tags=()):
@@ -78,10 +77,35 @@ def test_wrongly_marked_solutions_fail_loudly(cells, message):
         student_notebook(notebook(*cells), "nb")
 
 
+class Anything(dict):
+    """A stand-in for the build's glue values and labels (`make student` reads them from `make book`):
+    every key has one."""
+
+    def __init__(self, value):
+        super().__init__()
+        self.value = value
+
+    def __contains__(self, key):
+        return True
+
+    def __getitem__(self, key):
+        return self.value(key)
+
+    def get(self, key, default=None):   # glue.get(page): every page's values
+        return self
+
+
+STAND_IN_BUILD = Build(glue=Anything(lambda key: "1.5"), labels=Anything(lambda label: (f"x.html#{label}", label)),
+                       docs=Anything(lambda doc: (f"{doc}.html", doc)), machine="no machine", date="never")
+
+
 @pytest.fixture(scope="module")
 def edition(tmp_path_factory):
+    """The student edition as `make student` writes it (make_notebooks.write_editions, student=True),
+    with stand-in numbers for the build's: {file name: path}."""
     out = tmp_path_factory.mktemp("student")
-    return {path.name: path for path in make_student.main(out)}
+    written = write_editions(out, student=True, root=ROOT, build=STAND_IN_BUILD)
+    return {Path(docname).name + ".ipynb": out / f"{docname}.ipynb" for docname in written}
 
 
 def solution_texts(nb):
@@ -207,17 +231,95 @@ def test_nbgraders_rules_catch_what_they_should():
     assert nbgrader_problems(nb) == ["cell 1: grade_id check-1_5 twice"]
 
 
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
-def test_nbgrader_itself_accepts_the_edition(path, edition):
-    validator = pytest.importorskip("nbgrader.nbgraderformat", reason="nbgrader is not installed (the "
-                                    "test above checks its documented schema)").MetadataValidator
-    validator().validate_nb(nbformat.read(edition[path.name], as_version=4))
+# ---- nbgrader itself ----------------------------------------------------------------------------------
+# nbgrader is not in requirements.txt: it pulls in ipywidgets, with which tqdm.auto draws widgets in the
+# executed chapters (5 and 8 show progress bars), and the static book would need the widgets' JavaScript.
+# The tests run it from a venv of its own layered on the book's (a .pth file: the book's packages, plus
+# nbgrader and what only it needs), made once in _build/nbgrader-venv (pip, about 10 s).
+NBGRADER = "nbgrader>=0.9,<1"
+
+
+@pytest.fixture(scope="session")
+def nbgrader_env():
+    """The environment in which `nbgrader` (and its kernels) run: {PATH, PYTHONPATH, ...}."""
+    import os
+    import site
+    import subprocess
+    import sys
+    import venv
+    where = ROOT / "_build" / "nbgrader-venv"
+    python = where / "bin" / "python"
+    if subprocess.run([str(python), "-c", "import nbgrader"], capture_output=True).returncode if python.exists() else 1:
+        venv.EnvBuilder(with_pip=True, clear=True).create(where)
+        purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                                 capture_output=True, text=True, check=True).stdout.strip()
+        Path(purelib, "nnbook-book-venv.pth").write_text("\n".join(site.getsitepackages()) + "\n")
+        installed = subprocess.run([str(python), "-m", "pip", "install", "-q", NBGRADER], capture_output=True, text=True)
+        assert installed.returncode == 0, f"pip could not install {NBGRADER}: {installed.stderr[-2000:]}"
+    return {**os.environ, "PATH": f"{where / 'bin'}{os.pathsep}{os.environ['PATH']}", "PYTHONPATH": str(ROOT)}
+
+
+@pytest.mark.slow
+def test_nbgrader_itself_accepts_every_chapters_edition(edition, nbgrader_env):
+    import subprocess
+    script = ("import sys, nbformat\nfrom nbgrader.nbgraderformat import MetadataValidator\n"
+              "for path in sys.argv[1:]:\n    MetadataValidator().validate_nb(nbformat.read(path, as_version=4))\n"
+              "    nb = nbformat.read(path.replace('/chapters/', '/nbgrader-source/'), as_version=4)\n"
+              "    MetadataValidator().validate_nb(nb)\n")
+    run = subprocess.run(["python", "-c", script, *map(str, edition.values())], env=nbgrader_env,
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-3000:]
+
+
+@pytest.mark.slow
+def test_nbgrader_round_trip_scores_full_nothing_and_in_between(edition, nbgrader_env, tmp_path):
+    """nbgrader's generate_assignment on a chapter's nbgrader-source, then autograde of three
+    submissions: the reference answers (every point), the release untouched (none), and the
+    reference answers with one wrong (all but that one's point)."""
+    import json
+    import subprocess
+    name = "01_neuron.ipynb"
+    course = tmp_path / "course"
+    (course / "source" / "ps1").mkdir(parents=True)
+    source = nbformat.read(edition[name].parents[1] / "nbgrader-source" / name, as_version=4)
+    nbformat.write(source, course / "source" / "ps1" / name)
+    (course / "nbgrader_config.py").write_text(f"c = get_config()\nc.CourseDirectory.root = {str(course)!r}\n"
+                                               "c.CourseDirectory.course_id = 'nnbook'\n")
+
+    def nbgrader(*args):
+        run = subprocess.run(["nbgrader", *args], cwd=course, env=nbgrader_env, capture_output=True, text=True,
+                             timeout=1200)
+        assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-4000:]
+
+    nbgrader("generate_assignment", "ps1", "--force")
+    release = nbformat.read(course / "release" / "ps1" / name, as_version=4)
+    answers = [i for i, c in enumerate(release.cells) if c.metadata.get("nbgrader", {}).get("solution")]
+    assert answers and all("raise NotImplementedError()" in release.cells[i].source   # nbgrader's own stub
+                           and BEGIN not in release.cells[i].source for i in answers)
+    wrong = nbformat.from_dict(source)
+    first = grade.read_chapter(ROOT / "chapters" / name).exercises[0].answer
+    wrong.cells[answers[0]].source += (f"\n\n_reference = {first}\ndef {first}(*args, **kwargs):\n"
+                                       "    return _reference(*args, **kwargs) + 0.5   # a wrong answer\n")
+    for student, nb in {"reference": source, "untouched": release, "one_wrong": wrong}.items():
+        (course / "submitted" / student / "ps1").mkdir(parents=True)
+        nbformat.write(nb, course / "submitted" / student / "ps1" / name)
+    nbgrader("autograde", "ps1", "--create", "--force")
+    scores = subprocess.run(["python", "-c", (
+        "import json, sys\nfrom nbgrader.api import Gradebook\n"
+        "with Gradebook('sqlite:///' + sys.argv[1]) as gb:\n"
+        "    print(json.dumps({s: [gb.find_submission('ps1', s).score, gb.find_submission('ps1', s).max_score]"
+        " for s in ('reference', 'untouched', 'one_wrong')}))"), str(course / "gradebook.db")],
+        env=nbgrader_env, capture_output=True, text=True, check=True).stdout
+    scores = json.loads(scores)
+    points = len(answers)
+    assert scores == {"reference": [points, points], "untouched": [0, points], "one_wrong": [points - 1, points]}
 
 
 # ---- the student edition runs: two facts instead of executing every chapter twice ----------------------
 # The promise is that a student can run the edition top to bottom and only the stubs they have
-# not written yet complain. It follows from (1) its code outside the answer cells is the source's
-# own, which nbval runs (make test); (2) none of that code reads a name an answer cell defines, so
+# not written yet complain. It follows from (1) its code outside the answer cells is the reader's
+# edition's (the source's, with the hidden cells make_notebooks.py drops or softens, which its own
+# tests and `make test-colab` run); (2) none of that code reads a name an answer cell defines, so
 # the stubs cannot break it; (3) its exercise section runs with the stubs: the grader runs the
 # chapter's set-up that the exercises need, the stub cells, and every check, which says
 # "not answered yet". The reference solutions, graded the same way, pass every check.
@@ -226,12 +328,22 @@ def _outside_the_answers(nb, is_answer):
     return [grade.normalised(c.source) for c in nb.cells if c.cell_type == "code" and not is_answer(c)]
 
 
+@pytest.fixture(scope="module")
+def readers_edition(tmp_path_factory):
+    """The reader's edition as `make notebooks` writes it, with the same stand-in numbers."""
+    out = tmp_path_factory.mktemp("reader")
+    written = write_editions(out, student=False, root=ROOT, build=STAND_IN_BUILD)
+    return {Path(docname).name + ".ipynb": out / f"{docname}.ipynb" for docname in written}
+
+
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
-def test_code_outside_the_answer_cells_is_the_sources(path, edition):
-    source = nbformat.read(path, as_version=4)
+def test_code_outside_the_answer_cells_is_the_readers_editions(path, edition, readers_edition):
     student = nbformat.read(edition[path.name], as_version=4)
-    assert _outside_the_answers(student, lambda c: c.metadata.get("nbgrader", {}).get("solution")) == \
-        _outside_the_answers(source, lambda c: "solution" in c.metadata.get("tags", []))
+    reader = nbformat.read(readers_edition[path.name], as_version=4)
+    mine = _outside_the_answers(student, lambda c: c.metadata.get("nbgrader", {}).get("solution"))
+    theirs = _outside_the_answers(reader, lambda c: "solution" in c.metadata.get("tags", []))
+    branch = "@student\"" 
+    assert [code.replace(branch, "@notebooks\"") for code in mine] == theirs   # the install cell's branch differs
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
@@ -255,12 +367,18 @@ def test_the_reader_of_answer_names_sees_inside_functions():
 
 
 @pytest.fixture(scope="module")
-def graded_editions(tmp_path_factory):
-    """Every chapter's untouched student edition and its reference solutions, graded."""
+def graded_editions(tmp_path_factory, edition):
+    """Every chapter's untouched student edition (as `make student` writes it) and the same with
+    the reference solutions in its answer cells, graded."""
     folder = tmp_path_factory.mktemp("editions")
     for path in CHAPTERS:
-        editions.write(editions.student(path), folder / "untouched" / path.name)
-        editions.write(editions.solved(path), folder / "solved" / path.name)
+        nb = nbformat.read(edition[path.name], as_version=4)
+        editions.write(nb, folder / "untouched" / path.name)
+        stubs, references = editions.answer_cells(nb), editions.reference_solutions(path)
+        assert len(stubs) == len(references), "a stub for each marked solution"
+        for cell, reference in zip(stubs, references):
+            cell.source = reference
+        editions.write(nb, folder / "solved" / path.name)
     return grade.grade_folder(folder, progress=False)
 
 

@@ -27,7 +27,8 @@ class CheckCall(NamedTuple):
     lines: tuple[int, int] | None     # the lines of the top-level statement that holds the call
 
 
-def _is_check(func) -> bool:
+def is_check(func) -> bool:
+    """Whether a call's function is `check` or `<module>.check`."""
     return (isinstance(func, ast.Name) and func.id == "check") or \
            (isinstance(func, ast.Attribute) and func.attr == "check")
 
@@ -47,16 +48,17 @@ def check_calls(source: str) -> list[CheckCall]:
         code = source
     try:
         tree = ast.parse(code)
-    except SyntaxError:
+        calls = []
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and is_check(node.func)):
+                continue
+            arguments = dict(zip(("label", "answer"), node.args))
+            arguments.update({k.arg: k.value for k in node.keywords if k.arg in ("label", "answer")})
+            key, answer = arguments.get("label"), arguments.get("answer")
+            if isinstance(key, ast.Constant) and isinstance(key.value, str) and answer is not None:
+                calls.append((node.lineno, node.col_offset, CheckCall(
+                    key.value, ast.get_source_segment(code, answer), _statement_lines(tree, node))))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        # a broken (or absurdly nested: a student's x.a.a.a...) cell can still name its check
         return [CheckCall(m.group(2), m.group(3), None) for m in CHECK_CALL.finditer(source)]
-    calls = []
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and _is_check(node.func)):
-            continue
-        arguments = dict(zip(("label", "answer"), node.args))
-        arguments.update({k.arg: k.value for k in node.keywords if k.arg in ("label", "answer")})
-        key, answer = arguments.get("label"), arguments.get("answer")
-        if isinstance(key, ast.Constant) and isinstance(key.value, str) and answer is not None:
-            calls.append((node.lineno, node.col_offset, CheckCall(
-                key.value, ast.get_source_segment(code, answer), _statement_lines(tree, node))))
     return [call for _, _, call in sorted(calls)]

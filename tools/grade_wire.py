@@ -1,6 +1,6 @@
 """What passes between the grader and a student's kernel: plain data, never code.
 
-The grader (tools/grade.py) runs the book's answer checks in its own process. When a check calls
+The grader (tools/grade/) runs the book's answer checks in its own process. When a check calls
 the student's function, the arguments travel to the kernel and the return value travels back in
 this format: JSON, in which NumPy arrays are `.npy` bytes (base64) read with
 `allow_pickle=False`, and anything that is not numbers, text or containers of them arrives as an

@@ -1,9 +1,7 @@
-"""Write the student edition of the book: every chapter without its solutions.
+"""The student edition's rules: how solutions are marked in the chapters and what replaces them.
 
-    python -m tools.make_student [OUT]        (OUT defaults to _build/student; `make student` runs
-                                              tools/make_notebooks.py --student, which uses this)
-
-writes OUT/chapters/ (the student edition) and OUT/nbgrader-source/.
+`make student` (tools/make_notebooks.py --student) applies them to each chapter while it writes the
+edition into _build/student/chapters/, and nbgrader's source of it into _build/student/nbgrader-source/.
 
 Solutions are marked one way in the sources, with the cell tag `solution`:
 - a markdown cell tagged `solution` (the book shows it as a dropdown) is removed;
@@ -18,20 +16,16 @@ in an untagged cell, unbalanced markers, or a `{solution}` directive outside a t
 The edition also carries what graders read: the notebook's metadata names its chapter
 (`nnbook.chapter`, read by `make grade`), and the cells carry nbgrader's metadata (schema 3), so
 that a course running nbgrader can use it: each stub is an autograded answer cell (`solution`),
-each cell that calls `check(...)` a locked autograded test cell worth 1 point. OUT/nbgrader-source/
+each cell that calls `check(...)` a locked autograded test cell worth 1 point. nbgrader-source/
 holds the same notebooks with the marked reference code in the answer cells: nbgrader's source,
 from which `nbgrader generate_assignment` makes this edition.
 """
 import re
-import sys
-from pathlib import Path
 
 import nbformat
 
-from tools.book import chapters   # (tools/grade.py reads the chapter list as make_student.chapters)
 from tools.exercise_calls import CHECK_CALL, check_calls
 
-ROOT = Path(__file__).resolve().parents[1]
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 STUB = 'raise NotImplementedError("write your code here")'
 CHECK_KEY = CHECK_CALL   # the one check-call pattern, for tests/test_student_edition.py; code: check_calls
@@ -122,27 +116,3 @@ def student_notebook(nb, name="notebook", chapter=None, solutions=False):
     nb.cells = cells
     nbformat.validate(nb)
     return nb
-
-
-def main(out=ROOT / "_build" / "student"):
-    """Write the student edition into OUT/chapters/ and, for nbgrader courses, its source (the
-    same with the reference code in the answer cells) into OUT/nbgrader-source/."""
-    out = Path(out)
-    written = []
-    for path in chapters():
-        source = nbformat.read(path, as_version=4)
-        for folder, solutions in (path.parent.relative_to(ROOT), False), ("nbgrader-source", True):
-            target = out / folder / path.name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            nbformat.write(student_notebook(source, path.name, solutions=solutions), target)
-            if not solutions:
-                written.append(target)
-    if not written:
-        raise SystemExit("make_student: no chapter notebooks found in _toc.yml")
-    print(f"student edition: {len(written)} chapters in {out / 'chapters'}; "
-          f"nbgrader's source of it in {out / 'nbgrader-source'}")
-    return written
-
-
-if __name__ == "__main__":
-    main(*sys.argv[1:2])
