@@ -17,7 +17,7 @@ import editions
 
 from nnbook.exercises import check
 from tools import grade, grade_wire
-from tools.make_notebooks import Context   # the editions' exercise headings
+from tools.notebook_editions.convert import Context   # the editions' exercise headings
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,7 +8,8 @@ import pytest
 import editions
 from test_notebooks import CHAPTERS
 from tools import grade, make_student
-from tools.make_notebooks import Build, write_editions
+from tools.notebook_editions.book import Build
+from tools.notebook_editions.edition import write_editions
 from tools.make_student import BEGIN, END, MarkingError, strip_markers, student_notebook
 
 ROOT = Path(__file__).resolve().parents[1]

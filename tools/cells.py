@@ -1,7 +1,7 @@
 """Which names a notebook cell binds and reads: the one cell analysis of the book's tools.
 
 The editions (tools/make_notebooks.py) use it to decide which hidden cells a reader's notebook can
-drop; the grader (tools/grade.py) to find the set-up an exercise needs. Python's own `ast`, with
+drop; the grader (tools/grade/) to find the set-up an exercise needs. Python's own `ast`, with
 IPython's translation of %magics and !commands: a cell is read as the kernel would run it.
 """
 from __future__ import annotations

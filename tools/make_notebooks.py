@@ -15,7 +15,6 @@ from pathlib import Path
 
 from tools import make_student
 from tools.notebook_editions.book import ROOT, EditionError, record_build
-from tools.notebook_editions.convert import Context  # noqa: F401  (tests/test_grade.py reads it here, for now)
 from tools.notebook_editions.edition import replace_downloads, summary, write_editions
 from tools.outputs import Outputs
 

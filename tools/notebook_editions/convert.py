@@ -28,7 +28,7 @@ class Context:
 
     @staticmethod
     def exercise_title(number: str | None) -> str:
-        """The heading an {exercise} becomes ("Exercise 5.2"); tools/grade.py finds exercises by it."""
+        """The heading an {exercise} becomes ("Exercise 5.2"); tools/grade/ finds exercises by it."""
         return f"Exercise {number}" if number else "Exercise"
 
 
