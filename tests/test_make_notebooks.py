@@ -185,7 +185,6 @@ def test_admonitions_become_quotes_with_their_title():
     (":::{exercise}\n:hidden:\nx\n:::", r"a hidden \{exercise\}"),
     (":::{exercise}\n:colour: red\nx\n:::", r"\{exercise\}: Unknown option keys: \['colour'\]"),
     ("- a list\n\n  :::{note}\n  inside\n  :::", "inside a list or quote"),
-    ("(my-label)=\n## A section", "'myst_target'"),
     ("% a comment", "'myst_line_comment'"),
     ("+++", "'myst_block_break'"),
     ("![a picture](figure.png)", "'image'"),
@@ -196,6 +195,11 @@ def test_admonitions_become_quotes_with_their_title():
 def test_anything_without_a_rule_fails_loudly(source, message):
     with pytest.raises(EditionError, match=message):
         edition(markdown(source))
+
+
+def test_a_section_label_goes_and_its_heading_stays():
+    # `(label)=` names a section for {ref} in the book; Jupyter has no such names (links go to the book)
+    assert body(markdown("Before.\n\n(sec-x)=\n## A section\n\nAfter.")) == ["Before.\n\n## A section\n\nAfter."]
 
 
 def test_a_solution_in_the_student_edition_fails_like_make_student():

@@ -57,6 +57,13 @@ class Converter:
                 edits.append((start, end, self.directive(directive, ctx, where)))
             elif token.type == "inline":
                 edits += self.inline(token, lines, starts, cursors, ctx, where)
+            elif token.type == "myst_target" and token.level == 0:
+                # `(sec-autograd)=` names a section for {ref} in the book; Jupyter has no such names and
+                # the editions' {ref} links point at the book's page: the line goes
+                start = starts[token.map[0]]
+                end = starts[token.map[1]] if token.map[1] < len(starts) else len(text)
+                edits.append((start, end, ""))
+                ctx.counts["section labels removed"] += 1
             elif token.type not in PLAIN_BLOCK:
                 raise EditionError(f"{where}: no rule for the Markdown construct {token.type!r} "
                                    f"(line {token.map[0] + 1 if token.map else '?'})")
