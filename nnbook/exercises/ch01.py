@@ -1,4 +1,8 @@
 """Answer checks for Chapter 1's exercises."""
+import ast
+import inspect
+import textwrap
+
 import numpy as np
 
 from ._core import Wrong, as_tuple, call, close, compare, exercise, sigmoid
@@ -10,10 +14,39 @@ def _batch(seed=0, n=7, d=3):
     return rng.normal(size=(n, d)), (rng.random(n) < 0.5).astype(float), rng.normal(size=d), 0.7
 
 
+class _RowsNotIterable(np.ndarray):
+    """A batch that refuses `for x in X`: a loop over the rows raises, X @ w works as usual."""
+
+    def __iter__(self):
+        raise TypeError("this check's batch X cannot be iterated row by row")
+
+
+def _loops_in_source(function):
+    """The loops (for, while, comprehensions) in the function's source; () when it has no source."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        return ()
+    kinds = (ast.For, ast.While, ast.ListComp, ast.GeneratorExp, ast.SetComp, ast.DictComp)
+    return tuple(type(node).__name__ for node in ast.walk(tree) if isinstance(node, kinds))
+
+
+_NO_LOOP = ("Write it without a loop over the rows: X @ w computes all n weighted sums in one "
+            "product, for a batch and for one example alike.")
+
+
 @exercise("ex-neuron-forward")
 def neuron_forward(answer):
     X, _, w, b = _batch()
     z = X @ w + b
+    try:
+        call(answer, X.view(_RowsNotIterable), w, b)
+    except Wrong as wrong:
+        if "iterated row by row" in str(wrong):
+            raise Wrong(f"your function loops over the rows of X. {_NO_LOOP}") from None
+    loops = _loops_in_source(answer)
+    if loops:
+        raise Wrong(f"your function contains a loop ({', '.join(sorted(set(loops)))}). {_NO_LOOP}")
     got = call(answer, X, w, b)
     if got is not None and np.ndim(got) == 2 and np.shape(got) == (len(X), 1):
         raise Wrong(f"the output has shape {np.shape(got)}, expected ({len(X)},): one number "
@@ -69,4 +102,35 @@ def bce_gradient(answer):
     if np.isclose(db, n * expected_db):
         raise Wrong(f"db is {n} times too large: average over the examples, don't just sum.")
     compare("db", db, expected_db, hint="∂L/∂b = (1/n) Σᵢ (ŷᵢ − yᵢ).")
+    # The formula is exact up to rounding (about 1e-16 relative); finite differences cannot be:
+    # where the loss is large (every example confidently wrong, L ≈ 20) their rounding error
+    # ε L / δ and truncation error of order δ² leave at best about 1e-10 relative.
+    X2, y2, w2, b2 = _far_from_the_minimum()
+    dz2 = (sigmoid(X2 @ w2 + b2) - y2) / len(y2)
+    exact = np.append(X2.T @ dz2, dz2.sum())
+    dw2, db2 = as_tuple(call(answer, X2, y2, w2, b2), "bce_gradient", ["dw", "db"])
+    try:
+        got2 = np.append(np.asarray(dw2, dtype=float).ravel(), np.asarray(db2, dtype=float).ravel())
+    except (TypeError, ValueError):
+        got2 = None
+    compare("(dw, db) where every example is confidently wrong", got2, exact,
+            hint="∂L/∂w = (1/n) Xᵀ(ŷ − y), ∂L/∂b = (1/n) Σᵢ (ŷᵢ − yᵢ).")
+    worst = float(np.max(np.abs(got2 - exact) / np.abs(exact)))
+    if worst > 1e-12:
+        raise Wrong(f"where every example is confidently wrong (a loss of about {_bce(X2, y2, w2, b2):.0f}) "
+                    f"your gradient is off by a relative {worst:.0e}, while the formula computed in "
+                    "float64 is exact to about 1e-16. That is the error of finite differences (or of "
+                    "float32 arithmetic): the exercise asks for the derived formula, "
+                    "(1/n) Xᵀ(ŷ − y) and (1/n) Σᵢ (ŷᵢ − yᵢ), in float64.")
     return "The prediction error times the input, averaged over the batch."
+
+
+def _far_from_the_minimum(n=9, d=3):
+    """Labels all 1, inputs positive, weights negative: z ≈ -20 for every example."""
+    rng = np.random.default_rng(2)
+    return rng.uniform(0.5, 1.5, size=(n, d)), np.ones(n), np.full(d, -20.0 / d), 0.0
+
+
+def _bce(X, y, w, b):
+    z = X @ w + b
+    return float(np.mean(y * np.logaddexp(0, -z) + (1 - y) * np.logaddexp(0, z)))
