@@ -41,7 +41,7 @@ from nnbook.plots import MIN_ALT_WORDS, alt_text_problem  # noqa: E402
 # chapter on it has become fully described (take it off), and checks every other chapter.
 NOT_YET_DESCRIBED: list[str] = []
 
-PLOT_HELPERS = {"plot_decision_boundary", "plot_activation", "plot_loss_curves", "show_digits",
+PLOT_HELPERS = {"plot_decision_boundary", "plot_activation", "plot_loss_curves", "show_digits", "draw_network", "draw_neuron",
                 "plot_confusion_matrix", "scatter_classes"}
 NOT_DRAWING = {"close", "rc", "rcParams", "style", "ioff", "ion", "get_cmap", "colormaps", "cm"}
 NEW_FIGURE = {"subplots", "figure", "subplot_mosaic"}   # plt.<these> start a new figure
