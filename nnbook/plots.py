@@ -422,7 +422,11 @@ def draw_network(sizes: Sequence[int], ax=None):
                 (x0, y0), (x1, y1) = position[(l - 1, j)], position[(l, k)]
                 ax.plot([x0, x1], [y0, y1], color="0.55", lw=0.9, zorder=1)
                 if (l, j, k) in labelled:
-                    t = 0.3 + 0.4 * (k - 1) / max(n_out - 1, 1)   # spread along the edges
+                    # a place of its own along the edge for each label: edges into the same unit
+                    # meet there, so their labels must not sit at the same fraction of the way
+                    # (into a single unit the edges fan in: near their sources they are far apart)
+                    rank = (k - 1) * sizes[l - 1] + (j - 1)
+                    t = 0.3 if n_out == 1 else 0.25 + 0.5 * rank / max(sizes[l - 1] * n_out - 1, 1)
                     ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), f"$w^{{[{l}]}}_{{{j}{k}}}$",
                             ha="center", va="center", fontsize=9, zorder=3,
                             bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.9))
