@@ -351,3 +351,97 @@ def show_figure(fig, alt: str) -> None:
     png = base64.b64encode(buffer.getvalue()).decode("ascii")
     image = f'<img src="data:image/png;base64,{png}" alt="{html.escape(alt, quote=True)}">'
     display({"text/html": image, "image/png": png, "text/plain": f"[figure: {alt}]"}, raw=True)
+
+
+# --- Diagrams: a neuron and a layered network, drawn from their sizes -------------------------
+
+def draw_neuron(d: int = 3, ax=None, activation: str = "g"):
+    """A neuron with ``d`` inputs: x_j --w_j--> [z = Σ_j w_j x_j + b] --> [a = g(z)]. Returns ax."""
+    import matplotlib.pyplot as plt
+
+    d = check_positive_int("d", d)
+    check_type("activation", activation, str, "the activation's name, e.g. 'g' or 'σ'")
+    ax = _get_ax(ax, figsize=(6, 0.9 * d + 1.2))
+    ys = np.linspace(d - 1, 0, d) - (d - 1) / 2
+    for j, yj in enumerate(ys, start=1):
+        ax.add_patch(plt.Circle((0, yj), 0.28, fc="white", ec="k"))
+        ax.text(0, yj, f"$x_{j}$", ha="center", va="center")
+        ax.annotate("", xy=(2.55, 0), xytext=(0.28, yj), arrowprops=dict(arrowstyle="->", lw=1))
+        ax.text(1.2, yj * 0.62 + 0.12, f"$w_{j}$", ha="center", va="bottom", fontsize=11)
+    ax.add_patch(plt.Circle((3, 0), 0.45, fc="#dde8f5", ec="k"))
+    ax.text(3, 0, "$z$", ha="center", va="center", fontsize=13)
+    ax.text(3, -0.75, "$z = \\sum_j w_j x_j + b$", ha="center", va="top", fontsize=10)
+    ax.annotate("", xy=(3, 0.45), xytext=(3, 1.1), arrowprops=dict(arrowstyle="->", lw=1))
+    ax.text(3, 1.15, "$b$", ha="center", va="bottom")
+    ax.annotate("", xy=(4.55, 0), xytext=(3.45, 0), arrowprops=dict(arrowstyle="->", lw=1))
+    ax.text(4, 0.1, f"${activation}$", ha="center", va="bottom")
+    ax.add_patch(plt.Circle((5, 0), 0.45, fc="#f5e6dd", ec="k"))
+    ax.text(5, 0, "$a$", ha="center", va="center", fontsize=13)
+    ax.text(5, -0.75, f"$a = {activation}(z)$", ha="center", va="top", fontsize=10)
+    ax.set_xlim(-0.6, 5.8)
+    ax.set_ylim(min(ys.min(), -1.2) - 0.5, max(ys.max(), 1.2) + 0.6)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax
+
+
+def network_weight_labels(sizes: Sequence[int]) -> list[tuple[int, int, int]]:
+    """The weights ``draw_network`` writes on its edges, as (l, j, k) for w^{[l]}_{jk}: every edge of
+    a layer with at most 6 edges, otherwise the edges into the layer's first unit (k = 1)."""
+    labelled = []
+    for l in range(1, len(sizes)):
+        n_in, n_out = sizes[l - 1], sizes[l]
+        for j in range(1, n_in + 1):
+            for k in range(1, n_out + 1):
+                if n_in * n_out <= 6 or k == 1:
+                    labelled.append((l, j, k))
+    return labelled
+
+
+def draw_network(sizes: Sequence[int], ax=None):
+    """A fully connected network with layer sizes ``sizes`` = [n_0, n_1, ..., n_L], layer l at x = l.
+
+    Units are numbered from 1 (top) within a layer; the edge from unit j of layer l-1 to unit k of
+    layer l is the weight w^{[l]}_{jk}, row j and column k of W^{[l]}, and those listed by
+    ``network_weight_labels(sizes)`` are written on their edges. Returns ax.
+    """
+    import matplotlib.pyplot as plt
+
+    check_type("sizes", sizes, Sequence, "a list of layer sizes [n_0, n_1, ..., n_L]")
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must list at least an input and an output layer, got {list(sizes)}")
+    sizes = [check_positive_int(f"sizes[{i}]", n) for i, n in enumerate(sizes)]
+    L = len(sizes) - 1
+    ax = _get_ax(ax, figsize=(2.6 * L + 1.5, 0.9 * max(sizes) + 1.5))
+    gap_x = 2.6
+    position = {(l, j): (gap_x * l, (n + 1) / 2 - j) for l, n in enumerate(sizes) for j in range(1, n + 1)}
+    labelled = set(network_weight_labels(sizes))
+    for l in range(1, L + 1):
+        n_out = sizes[l]
+        for j in range(1, sizes[l - 1] + 1):
+            for k in range(1, n_out + 1):
+                (x0, y0), (x1, y1) = position[(l - 1, j)], position[(l, k)]
+                ax.plot([x0, x1], [y0, y1], color="0.55", lw=0.9, zorder=1)
+                if (l, j, k) in labelled:
+                    # a place of its own along the edge for each label: edges into the same unit
+                    # meet there, so their labels must not sit at the same fraction of the way
+                    # (into a single unit the edges fan in: near their sources they are far apart)
+                    rank = (k - 1) * sizes[l - 1] + (j - 1)
+                    t = 0.3 if n_out == 1 else 0.25 + 0.5 * rank / max(sizes[l - 1] * n_out - 1, 1)
+                    ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), f"$w^{{[{l}]}}_{{{j}{k}}}$",
+                            ha="center", va="center", fontsize=9, zorder=3,
+                            bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.9))
+    for (l, j), (x, y) in position.items():
+        ax.add_patch(plt.Circle((x, y), 0.3, fc="#dde8f5" if 0 < l < L else "white", ec="k", zorder=2))
+        text = f"$x_{j}$" if l == 0 else (f"$a^{{[{l}]}}_{j}$" if l < L else
+                                          ("$\\hat y$" if sizes[L] == 1 else f"$\\hat y_{j}$"))
+        ax.text(x, y, text, ha="center", va="center", fontsize=9, zorder=4)
+    top = (max(sizes) + 1) / 2
+    for l, n in enumerate(sizes):
+        name = "input" if l == 0 else ("output" if l == L else "hidden")
+        ax.text(gap_x * l, top + 0.1, f"layer {l}\n{name}, $n^{{[{l}]}} = {n}$", ha="center", va="bottom", fontsize=9)
+    ax.set_xlim(-0.6, gap_x * L + 0.6)
+    ax.set_ylim(-top - 0.1, top + 1.1)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax

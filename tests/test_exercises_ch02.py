@@ -89,3 +89,23 @@ def test_two_layer_forward_wrong_answers_are_explained(wrong, message):
     assert message in feedback.message
 
 
+
+
+def _two_layers_hard_coded(X_cols, weights, biases):
+    # right for the 2 → 3 → 1 network, but written for exactly two layers
+    A1 = sigmoid(weights[0] @ X_cols + biases[0][:, None])
+    return sigmoid(weights[1] @ A1 + biases[1][:, None])
+
+
+def test_forward_columns_rejects_an_answer_for_two_layers_only():
+    feedback = check("ex-columns", _two_layers_hard_coded)
+    assert not feedback and "stops after two layers" in feedback.message
+
+
+def test_forward_columns_accepts_other_correct_forms():
+    def with_reshape(X_cols, weights, biases):
+        A = X_cols
+        for l in range(len(weights)):
+            A = 1 / (1 + np.exp(-(np.dot(weights[l], A) + biases[l].reshape(-1, 1))))
+        return A
+    assert check("ex-columns", with_reshape)

@@ -36,7 +36,7 @@ from tools.book import chapters
 
 ROOT = Path(__file__).resolve().parents[1]
 
-PLOT_HELPERS = {"plot_decision_boundary", "plot_activation", "plot_loss_curves", "show_digits",
+PLOT_HELPERS = {"plot_decision_boundary", "plot_activation", "plot_loss_curves", "show_digits", "draw_network", "draw_neuron",
                 "plot_confusion_matrix", "scatter_classes"}
 NOT_DRAWING = {"close", "rc", "rcParams", "style", "ioff", "ion", "get_cmap", "colormaps", "cm"}
 NEW_FIGURE = {"subplots", "figure", "subplot_mosaic"}   # plt.<these> start a new figure

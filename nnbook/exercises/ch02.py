@@ -44,7 +44,28 @@ def forward_columns(answer):
                             "When n equals a layer's width, the 1-D bias broadcasts without an error.")
         compare(f"forward_columns(...) with {where}", got, A,
                 hint="Each layer computes σ(W A + b) with W of shape (n_l, n_{l-1}) and b a column.")
-    return "It also survives the batch sizes where a wrong bias shape fails silently (n = 1, n = n_l)."
+    # a deeper network too: an answer written for exactly two layers must not pass
+    sizes = [3, 4, 2, 1]
+    weights = [rng.normal(size=(n_out, n_in)) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+    biases = [rng.normal(size=n_out) for n_out in sizes[1:]]
+    X_cols = rng.normal(size=(sizes[0], 6))
+    A = X_cols
+    for W, bias in zip(weights, biases):
+        A = sigmoid(W @ A + bias[:, None])
+    where = "layer sizes 3 → 4 → 2 → 1 (three layers), a batch of n = 6 examples as columns"
+    try:
+        got = call(answer, X_cols, [W.copy() for W in weights], [b.copy() for b in biases])
+    except Wrong as wrong:
+        if str(wrong).startswith("not answered yet"):
+            raise
+        raise Wrong(f"with {where}: {wrong} Loop over all the layers in `weights`, however many.") from None
+    two_layers = sigmoid(weights[1] @ sigmoid(weights[0] @ X_cols + biases[0][:, None]) + biases[1][:, None])
+    if close(got, two_layers):
+        raise Wrong(f"with {where}: your function stops after two layers. Loop over all the layers "
+                    "in `weights`, however many.")
+    compare(f"forward_columns(...) with {where}", got, A,
+            hint="Loop over all the layers in `weights`: σ(W A + b) for each, in order.")
+    return "It also survives the batch sizes where a wrong bias shape fails silently (n = 1, n = n_l), and any depth."
 
 
 @exercise("ex-two-layer")
