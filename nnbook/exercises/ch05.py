@@ -16,9 +16,8 @@ def cross_entropy(answer):
     # the reference is PyTorch's own loss on the same logits
     expected = F.cross_entropy(torch.from_numpy(Z), torch.from_numpy(y)).item()
     got = call(answer, Z.copy(), y.copy())
-    if np.asarray(got).dtype == np.float32:
-        raise Wrong("the result is float32: the logits are float64 and the loss must keep that precision "
-                    "(no .astype(np.float32) inside the function).")
+    # a float32 *result* is not wrong in itself (a float64 loss rounded at the end is accurate to 1e-7);
+    # a loss *computed* in float32 is, and the logits near 1000 below name it
     if got is not None and np.shape(got) == (len(y),):
         raise Wrong(f"the result has shape {np.shape(got)}: one loss per example. "
                     "Return their mean over the batch, a single number.")
