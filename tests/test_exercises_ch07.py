@@ -133,6 +133,17 @@ def test_conv_params_plausible_wrong_counts_are_explained(wrong, words):
     assert not feedback and words in feedback.message
 
 
+def test_conv_params_whole_number_as_a_float_passes():
+    # 80.0 is the right count written as a float (e.g. from a product with a float): accepted
+    assert check("ex-conv-params", lambda C_in, C_out, k, bias=True: float(conv_params(C_in, C_out, k, bias)))
+    assert check("ex-conv-params", lambda C_in, C_out, k, bias=True: np.float64(conv_params(C_in, C_out, k, bias)))
+
+
+def test_conv_params_a_count_that_is_not_whole_is_refused():
+    feedback = check("ex-conv-params", lambda C_in, C_out, k, bias=True: conv_params(C_in, C_out, k, bias) + 0.5)
+    assert not feedback and "not a whole number" in feedback.message
+
+
 def test_conv_params_stub_is_not_answered_yet():
     assert "not answered yet" in check("ex-conv-params", stub).message
 
@@ -202,6 +213,14 @@ def test_pool_backward_last_maximum_in_a_tie_is_caught():
         return flipped[::-1, ::-1]
     feedback = check("ex-pool-backward", last)
     assert not feedback and "differs at index" in feedback.message
+
+
+def test_pool_backward_column_major_tie_break_is_named():
+    # the first maximum column by column: right on random maps, wrong where (0, 1) and (1, 0) tie
+    def column_major(x, dy):
+        return max_pool_backward_single(x.T.copy(), dy.T.copy()).T
+    feedback = check("ex-pool-backward", column_major)
+    assert not feedback and "column-major" in feedback.message
 
 
 def test_pool_backward_output_shape_is_explained():

@@ -46,9 +46,14 @@ def test_receptive_field_product_is_named():
     assert not feedback and "not by multiplying" in feedback.message
 
 
-def test_receptive_field_float_is_refused():
-    feedback = check("ex-receptive-field", lambda layers: float(receptive_field(layers)))
-    assert not feedback and "whole number" in feedback.message
+def test_receptive_field_whole_number_as_a_float_passes():
+    # 22.0 is the right answer written as a float: accepted
+    assert check("ex-receptive-field", lambda layers: float(receptive_field(layers)))
+
+
+def test_receptive_field_a_float_that_is_not_whole_is_refused():
+    feedback = check("ex-receptive-field", lambda layers: receptive_field(layers) + 0.5)
+    assert not feedback and "not a whole number" in feedback.message
 
 
 def test_receptive_field_stub_is_not_answered_yet():

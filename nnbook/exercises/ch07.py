@@ -88,10 +88,10 @@ def _ask_for_a_count(answer, name, *args, **kwargs):
         raise Wrong(f"{name} returned None: did the function forget to return it?")
     if isinstance(got, bool) or not isinstance(got, numbers.Real):
         raise Wrong(f"{name} returned {got!r}, a {type(got).__name__}: it should return one number.")
-    if not isinstance(got, numbers.Integral):
-        raise Wrong(f"{name} returned {got!r}, a {type(got).__name__}: it counts, so it is a whole "
-                    "number (an int). Round down with // (floor division).")
-    return int(got)
+    if not isinstance(got, numbers.Integral) and not float(got).is_integer():
+        raise Wrong(f"{name} returned {got!r}, a {type(got).__name__} that is not a whole number: it "
+                    "counts, so it is a whole number (an int). Round down with // (floor division).")
+    return int(got)  # a whole number written as a float (80.0, np.float64(22.0)) counts the same
 
 
 def _diagnose(answers, cases, expected, mistakes, general_hint, name):
@@ -161,6 +161,8 @@ def _pool_cases():
     cases = [(np.array([[0.1, 0.7], [0.3, 0.7]]), np.array([[2.0]]))]       # the concept question
     for H, W in [(4, 4), (6, 8), (2, 6)]:
         cases.append((rng.normal(size=(H, W)), rng.normal(size=(H // 2, W // 2))))
+    # a tie between (0, 1) and (1, 0) only: reading order (row by row) picks (0, 1), column order (1, 0)
+    cases.append((np.array([[0.1, 0.9, 0.5, 0.2], [0.9, 0.3, 0.2, 0.5]]), np.array([[1.5, -2.0]])))
     relu_map = np.maximum(rng.normal(size=(6, 6)), 0.0)
     cases.append((relu_map, rng.normal(size=(3, 3))))
     cases.append((np.zeros((4, 4)), rng.normal(size=(2, 2))))
@@ -199,6 +201,11 @@ def max_pool_backward_single(answer):
             raise Wrong(f"{name}: the gradient was split between tied maxima. A fine rule, but not "
                         "PyTorch's: it gives the whole gradient to the first maximum in reading order "
                         "(np.argmax of the flattened block).")
+        column_order = _pool_reference(x.T.copy(), dy.T.copy()).T    # the first maximum column by column
+        if close(got, column_order) and not close(got, expected):
+            raise Wrong(f"{name}: in a tie the gradient went to the first maximum column by column "
+                        "(column-major order). PyTorch takes the first in reading order, row by row: "
+                        "np.argmax of the block flattened row-major, as np.unravel_index expects.")
         compare(name, got, expected, hint="Each 2×2 block passes dy[h, w] to its largest entry "
                 "(the first one, row by row, in a tie) and 0 to the other three.")
     return "It passes each block's gradient to the block's first maximum, as PyTorch does."
