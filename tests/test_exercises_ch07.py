@@ -72,6 +72,19 @@ def test_conv2d_single_wrong_values_name_the_first_difference():
     assert not feedback and "differs at index" in feedback.message
 
 
+def test_conv2d_single_in_float32_passes():
+    # a correct answer computed in float32 is right to float32's rounding
+    def in_float32(x, k):
+        x, k = x.astype(np.float32), k.astype(np.float32)
+        (H, W), (kH, kW) = x.shape, k.shape
+        Y = np.zeros((H - kH + 1, W - kW + 1), dtype=np.float32)
+        for h in range(H - kH + 1):
+            for w in range(W - kW + 1):
+                Y[h, w] = np.sum(x[h:h + kH, w:w + kW] * k)
+        return Y
+    assert check("ex-conv2d-single", in_float32)
+
+
 def test_conv2d_single_stub_is_not_answered_yet():
     assert "not answered yet" in check("ex-conv2d-single", stub).message
 
