@@ -243,3 +243,29 @@ def test_pool_backward_output_shape_is_explained():
 
 def test_pool_backward_stub_is_not_answered_yet():
     assert "not answered yet" in check("ex-pool-backward", stub).message
+
+
+def test_conv2d_single_torch_tensor_that_requires_grad_passes():
+    # a correct answer computed with PyTorch, still attached to autograd: checked, not a crash
+    def with_torch(x, k):
+        X = torch.from_numpy(x).float()[None, None].requires_grad_()
+        return F.conv2d(X, torch.from_numpy(k).float()[None, None])[0, 0]
+    assert check("ex-conv2d-single", with_torch)
+
+
+def test_conv2d_single_flipped_kernel_in_float32_is_named():
+    def flipped_float32(x, k):
+        return conv2d_single(x, k[::-1, ::-1].copy()).astype(np.float32)
+    feedback = check("ex-conv2d-single", flipped_float32)
+    assert not feedback and "flipped" in feedback.message
+
+
+def test_conv_params_one_number_in_a_0d_array_passes():
+    # np.array(80) or torch.tensor(80): one number, accepted as the count
+    assert check("ex-conv-params", lambda C_in, C_out, k, bias=True: np.array(conv_params(C_in, C_out, k, bias)))
+    assert check("ex-conv-params", lambda C_in, C_out, k, bias=True: torch.tensor(conv_params(C_in, C_out, k, bias)))
+
+
+def test_conv_params_an_array_of_several_numbers_is_refused():
+    feedback = check("ex-conv-params", lambda C_in, C_out, k, bias=True: np.array([conv_params(C_in, C_out, k, bias)] * 2))
+    assert not feedback and "one number" in feedback.message

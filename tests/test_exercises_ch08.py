@@ -112,3 +112,10 @@ def test_conv1x1_float32_with_a_wrong_bias_is_still_refused():
     def wrong(X, W, b):
         return (np.einsum("oc,nchw->nohw", W, X) + 2 * b.reshape(1, -1, 1, 1)).astype(np.float32)
     assert not check("ex-one-by-one", wrong)
+
+
+def test_conv1x1_float32_without_the_bias_names_the_bias():
+    def no_bias_float32(X, W, b):
+        return np.einsum("oc,nchw->nohw", W.astype(np.float32), X.astype(np.float32))
+    feedback = check("ex-one-by-one", no_bias_float32)
+    assert not feedback and "bias is missing" in feedback.message
