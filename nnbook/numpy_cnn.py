@@ -95,7 +95,8 @@ class ConvNet(Module):
     Parameters, named after the layers: K1: (channels, C_in, k, k), b1: (channels,),
     W2: (channels * (H // 2) * (W // 2), num_classes), b2: (num_classes,). The pooled maps are
     flattened channel by channel, as torch.nn.Flatten does. Weights are drawn with He's standard
-    deviation sqrt(2 / fan_in) from np.random.default_rng(seed); biases start at 0.
+    deviation sqrt(2 / fan_in) from np.random.default_rng(seed), the output layer's W2 then scaled by
+    0.1 (Chapter 5: small logits, a loss at initialisation near ln 10); biases start at 0.
     in_shape: (C_in, H, W) of one image, H and W even (k odd). dtype: "float32" or "float64".
     """
 
@@ -120,7 +121,7 @@ class ConvNet(Module):
         self.params = {
             "K1": rng.normal(0, math.sqrt(2 / (C_in * k * k)), (channels, C_in, k, k)),
             "b1": np.zeros(channels),
-            "W2": rng.normal(0, math.sqrt(2 / n_flat), (n_flat, num_classes)),
+            "W2": 0.1 * rng.normal(0, math.sqrt(2 / n_flat), (n_flat, num_classes)),  # small logits
             "b2": np.zeros(num_classes),
         }
         self.params = {name: P.astype(self.dtype) for name, P in self.params.items()}

@@ -72,6 +72,19 @@ def test_conv2d_single_wrong_values_name_the_first_difference():
     assert not feedback and "differs at index" in feedback.message
 
 
+def test_conv2d_single_in_float32_passes():
+    # a correct answer computed in float32 is right to float32's rounding
+    def in_float32(x, k):
+        x, k = x.astype(np.float32), k.astype(np.float32)
+        (H, W), (kH, kW) = x.shape, k.shape
+        Y = np.zeros((H - kH + 1, W - kW + 1), dtype=np.float32)
+        for h in range(H - kH + 1):
+            for w in range(W - kW + 1):
+                Y[h, w] = np.sum(x[h:h + kH, w:w + kW] * k)
+        return Y
+    assert check("ex-conv2d-single", in_float32)
+
+
 def test_conv2d_single_stub_is_not_answered_yet():
     assert "not answered yet" in check("ex-conv2d-single", stub).message
 
@@ -131,6 +144,17 @@ def test_conv_params_reference_passes_and_agrees_with_torch():
 def test_conv_params_plausible_wrong_counts_are_explained(wrong, words):
     feedback = check("ex-conv-params", wrong)
     assert not feedback and words in feedback.message
+
+
+def test_conv_params_whole_number_as_a_float_passes():
+    # 80.0 is the right count written as a float (e.g. from a product with a float): accepted
+    assert check("ex-conv-params", lambda C_in, C_out, k, bias=True: float(conv_params(C_in, C_out, k, bias)))
+    assert check("ex-conv-params", lambda C_in, C_out, k, bias=True: np.float64(conv_params(C_in, C_out, k, bias)))
+
+
+def test_conv_params_a_count_that_is_not_whole_is_refused():
+    feedback = check("ex-conv-params", lambda C_in, C_out, k, bias=True: conv_params(C_in, C_out, k, bias) + 0.5)
+    assert not feedback and "not a whole number" in feedback.message
 
 
 def test_conv_params_stub_is_not_answered_yet():
@@ -204,6 +228,14 @@ def test_pool_backward_last_maximum_in_a_tie_is_caught():
     assert not feedback and "differs at index" in feedback.message
 
 
+def test_pool_backward_column_major_tie_break_is_named():
+    # the first maximum column by column: right on random maps, wrong where (0, 1) and (1, 0) tie
+    def column_major(x, dy):
+        return max_pool_backward_single(x.T.copy(), dy.T.copy()).T
+    feedback = check("ex-pool-backward", column_major)
+    assert not feedback and "column-major" in feedback.message
+
+
 def test_pool_backward_output_shape_is_explained():
     feedback = check("ex-pool-backward", lambda x, dy: dy)
     assert not feedback and "shape of the pooling's input" in feedback.message
@@ -211,3 +243,29 @@ def test_pool_backward_output_shape_is_explained():
 
 def test_pool_backward_stub_is_not_answered_yet():
     assert "not answered yet" in check("ex-pool-backward", stub).message
+
+
+def test_conv2d_single_torch_tensor_that_requires_grad_passes():
+    # a correct answer computed with PyTorch, still attached to autograd: checked, not a crash
+    def with_torch(x, k):
+        X = torch.from_numpy(x).float()[None, None].requires_grad_()
+        return F.conv2d(X, torch.from_numpy(k).float()[None, None])[0, 0]
+    assert check("ex-conv2d-single", with_torch)
+
+
+def test_conv2d_single_flipped_kernel_in_float32_is_named():
+    def flipped_float32(x, k):
+        return conv2d_single(x, k[::-1, ::-1].copy()).astype(np.float32)
+    feedback = check("ex-conv2d-single", flipped_float32)
+    assert not feedback and "flipped" in feedback.message
+
+
+def test_conv_params_one_number_in_a_0d_array_passes():
+    # np.array(80) or torch.tensor(80): one number, accepted as the count
+    assert check("ex-conv-params", lambda C_in, C_out, k, bias=True: np.array(conv_params(C_in, C_out, k, bias)))
+    assert check("ex-conv-params", lambda C_in, C_out, k, bias=True: torch.tensor(conv_params(C_in, C_out, k, bias)))
+
+
+def test_conv_params_an_array_of_several_numbers_is_refused():
+    feedback = check("ex-conv-params", lambda C_in, C_out, k, bias=True: np.array([conv_params(C_in, C_out, k, bias)] * 2))
+    assert not feedback and "one number" in feedback.message

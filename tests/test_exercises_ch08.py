@@ -46,9 +46,14 @@ def test_receptive_field_product_is_named():
     assert not feedback and "not by multiplying" in feedback.message
 
 
-def test_receptive_field_float_is_refused():
-    feedback = check("ex-receptive-field", lambda layers: float(receptive_field(layers)))
-    assert not feedback and "whole number" in feedback.message
+def test_receptive_field_whole_number_as_a_float_passes():
+    # 22.0 is the right answer written as a float: accepted
+    assert check("ex-receptive-field", lambda layers: float(receptive_field(layers)))
+
+
+def test_receptive_field_a_float_that_is_not_whole_is_refused():
+    feedback = check("ex-receptive-field", lambda layers: receptive_field(layers) + 0.5)
+    assert not feedback and "not a whole number" in feedback.message
 
 
 def test_receptive_field_stub_is_not_answered_yet():
@@ -91,3 +96,26 @@ def test_conv1x1_transposed_weights_fail():
 
 def test_conv1x1_stub_is_not_answered_yet():
     assert "not answered yet" in check("ex-one-by-one", stub).message
+
+
+def test_conv1x1_in_float32_passes():
+    # a correct answer computed in float32 (NumPy or torch's default dtype) is accepted
+    def in_float32(X, W, b):
+        return np.einsum("oc,nchw->nohw", W.astype(np.float32), X.astype(np.float32)) + b.astype(np.float32).reshape(1, -1, 1, 1)
+    assert check("ex-one-by-one", in_float32)
+    assert check("ex-one-by-one", lambda X, W, b: F.conv2d(torch.from_numpy(X).float(),
+                                                           torch.from_numpy(W[:, :, None, None]).float(),
+                                                           torch.from_numpy(b).float()))
+
+
+def test_conv1x1_float32_with_a_wrong_bias_is_still_refused():
+    def wrong(X, W, b):
+        return (np.einsum("oc,nchw->nohw", W, X) + 2 * b.reshape(1, -1, 1, 1)).astype(np.float32)
+    assert not check("ex-one-by-one", wrong)
+
+
+def test_conv1x1_float32_without_the_bias_names_the_bias():
+    def no_bias_float32(X, W, b):
+        return np.einsum("oc,nchw->nohw", W.astype(np.float32), X.astype(np.float32))
+    feedback = check("ex-one-by-one", no_bias_float32)
+    assert not feedback and "bias is missing" in feedback.message

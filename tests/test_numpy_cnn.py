@@ -1,5 +1,7 @@
 """Tests of nnbook.numpy_cnn: batch normalisation and the small NumPy CNN against PyTorch and autograd."""
 
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -257,3 +259,12 @@ def test_train_checks_the_data_once_not_every_mini_batch(monkeypatch):
               batch_size=batch_size, X_val=X, y_val=y)
         counts.append(len(calls))
     assert counts[0] == counts[1] and counts[0] > 0, counts
+
+
+def test_convnet_loss_at_initialisation_is_near_ln_10():
+    # Chapter 5's first check: the output layer starts 10x smaller than He, so the logits are small
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(256, 1, 28, 28))
+    y = rng.integers(0, 10, size=256)
+    net = ConvNet(channels=8, dtype="float64", seed=0)
+    assert abs(net.loss(X, y) - math.log(10)) < 0.1, net.loss(X, y)  # He alone: about 3

@@ -138,12 +138,14 @@ def ask_for_a_count(answer, name, *args, **kwargs):
     got = call(answer, *args, **kwargs)
     if got is None:
         raise Wrong(f"{name} returned None: did the function forget to return it?")
+    if hasattr(got, "item") and np.ndim(got) == 0 and not isinstance(got, (bool, np.bool_)):
+        got = got.item()  # one number in a 0-d array or tensor (np.array(80), torch.tensor(22)) counts the same
     if isinstance(got, bool) or not isinstance(got, numbers.Real):
         raise Wrong(f"{name} returned {got!r}, a {type(got).__name__}: it should return one number.")
-    if not isinstance(got, numbers.Integral):
-        raise Wrong(f"{name} returned {got!r}, a {type(got).__name__}: it counts, so it is a whole "
-                    "number (an int). Round down with // (floor division).")
-    return int(got)
+    if not isinstance(got, numbers.Integral) and not float(got).is_integer():
+        raise Wrong(f"{name} returned {got!r}, a {type(got).__name__} that is not a whole number: it "
+                    "counts, so it is a whole number (an int). Round down with // (floor division).")
+    return int(got)  # a whole number written as a float (80.0, np.float64(22.0)) counts the same
 
 
 def diagnose(answers, cases, expected, mistakes, general_hint, name):
