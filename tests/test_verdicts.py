@@ -20,8 +20,7 @@ VERDICT = re.compile(r"\b(measurabl[ey]|within (?:the )?noise|beats?|outperforms
                      r"|buys nothing)\b", re.I)
 GLUED_VERDICT_CHAPTERS = [
     "06_training_practice.ipynb",
-    pytest.param("08_cnn.ipynb", marks=pytest.mark.xfail(
-        strict=True, reason="Chapter 8's verdicts are glued on branch ch78: remove this mark when it lands")),
+    "08_cnn.ipynb",
 ]
 
 
