@@ -4,6 +4,7 @@ chapter's reference solution (what a student who solved everything hands in)."""
 from pathlib import Path
 
 import nbformat
+import yaml
 
 from tools.make_student import BEGIN, END, nbgrader, student_notebook
 
@@ -61,3 +62,29 @@ def write(nb, path):
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
     return path
+
+
+class Anything(dict):
+    """A stand-in for the build's glue values, labels and pages (`make student` and `make notebooks`
+    read them from `make book`): every key has one, `value(key)`."""
+
+    def __init__(self, value):
+        super().__init__()
+        self.value = value
+
+    def __contains__(self, key):
+        return True
+
+    def __getitem__(self, key):
+        return self.value(key)
+
+    def get(self, key, default=None):   # glue.get(page): every page's values
+        return self
+
+
+CONFIG = yaml.safe_load((Path(__file__).resolve().parents[1] / "_config.yml").read_text())
+URL = CONFIG["repository"]["url"]
+# the hidden first cell every chapter carries: it installs nnbook in Colab only
+INSTALL = ('import subprocess, sys\nif "google.colab" in sys.modules:\n'
+           '    subprocess.run([sys.executable, "-m", "pip", "install", "-q",\n'
+           f'                    "nnbook @ git+{URL}"], check=True)')

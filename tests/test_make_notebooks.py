@@ -23,11 +23,8 @@ from tools.notebook_editions.convert import Converter, exercise_numbers
 from tools.notebook_editions.edition import edition_notebook, write_editions
 from tools.outputs import Outputs
 
-CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
-URL = CONFIG["repository"]["url"]
-INSTALL = ('import subprocess, sys\nif "google.colab" in sys.modules:\n'
-           '    subprocess.run([sys.executable, "-m", "pip", "install", "-q",\n'
-           f'                    "nnbook @ git+{URL}"], check=True)')
+from editions import CONFIG, INSTALL, URL, Anything
+
 DOC = "chapters/03_x"
 BASE = CONFIG["html"]["baseurl"]
 
@@ -310,23 +307,6 @@ def test_a_kept_check_the_tool_cannot_soften_fails(check, message):
 
 
 # --- the real chapters, with stand-in glue values (no build needed) --------------------------------
-
-class Anything(dict):
-    """A stand-in for the build's glue values and labels: every key has one."""
-
-    def __init__(self, value):
-        super().__init__()
-        self.value = value
-
-    def __contains__(self, key):
-        return True
-
-    def __getitem__(self, key):
-        return self.value(key)
-
-    def get(self, key, default=None):
-        return self
-
 
 REAL = load_book(ROOT)
 REAL_CONVERTER = Converter(REAL)

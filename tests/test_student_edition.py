@@ -6,6 +6,7 @@ import nbformat
 import pytest
 
 import editions
+from editions import Anything
 from test_notebooks import CHAPTERS
 from tools import grade, make_student
 from tools.notebook_editions.book import Build
@@ -76,24 +77,6 @@ def test_solution_cells_go_and_everything_else_stays():
 def test_wrongly_marked_solutions_fail_loudly(cells, message):
     with pytest.raises(MarkingError, match=message):
         student_notebook(notebook(*cells), "nb")
-
-
-class Anything(dict):
-    """A stand-in for the build's glue values and labels (`make student` reads them from `make book`):
-    every key has one."""
-
-    def __init__(self, value):
-        super().__init__()
-        self.value = value
-
-    def __contains__(self, key):
-        return True
-
-    def __getitem__(self, key):
-        return self.value(key)
-
-    def get(self, key, default=None):   # glue.get(page): every page's values
-        return self
 
 
 STAND_IN_BUILD = Build(glue=Anything(lambda key: "1.5"), labels=Anything(lambda label: (f"x.html#{label}", label)),

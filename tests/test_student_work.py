@@ -21,12 +21,9 @@ from tools.outputs import ASIDE, RECORD, Outputs
 from tools.outputs import main as outputs_main
 from tools.workspace import update_workspace
 
+from editions import INSTALL  # the chapters' hidden install cell
+
 ROOT = make_notebooks.ROOT
-CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
-URL = CONFIG["repository"]["url"]
-INSTALL = ('import subprocess, sys\nif "google.colab" in sys.modules:\n'
-           '    subprocess.run([sys.executable, "-m", "pip", "install", "-q",\n'
-           f'                    "nnbook @ git+{URL}"], check=True)')
 DOC = "chapters/01_neuron"
 ANSWER = "my_answer = 42  # a student's own cell"
 
